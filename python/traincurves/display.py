@@ -1,0 +1,22 @@
+"""Showing runs in the notebook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .ingest import as_run
+
+
+def show(obj: Any, name: str | None = None) -> None:
+    """Display a training panel for ``obj`` in the cell's output.
+
+    ``obj`` is a :class:`traincurves.Run`, a Keras ``History`` or a mapping of
+    metric name to a sequence of numbers. Returns ``None``, so a
+    ``tc.show(...)`` on a cell's last line renders once.
+    """
+    from IPython.display import display
+
+    from .payload import bundle
+
+    run = as_run(obj, name)
+    display(bundle([run]), raw=True)

@@ -1,0 +1,55 @@
+"""How metric names are read: split (train / validation), family, direction.
+
+Keras names validation metrics ``val_<name>``; Lightning users often write
+``train_loss`` / ``val_loss`` or ``train/loss`` / ``val/loss``. The family is
+the name with the split marker removed, so ``loss`` and ``val_loss`` share a
+chart. The renderer groups by the same rules (``src/metrics.ts``).
+"""
+
+from __future__ import annotations
+
+import re
+
+_VALIDATION = re.compile(r"^(val|valid|validation)[_/]", re.IGNORECASE)
+_TRAIN = re.compile(r"^(train|training)[_/]", re.IGNORECASE)
+
+# Substrings of metrics where a larger value is better. Anything else that
+# is not a schedule is treated as an error to minimise, as Keras'
+# EarlyStopping does in ``mode="auto"``.
+_HIGHER_IS_BETTER = (
+    "acc",
+    "auc",
+    "precision",
+    "recall",
+    "f1",
+    "fbeta",
+    "iou",
+    "dice",
+    "r2",
+    "top_k",
+    "map",
+    "ndcg",
+    "bleu",
+    "rouge",
+)
+_NO_DIRECTION = ("lr", "learning_rate", "epoch", "step", "time")
+
+
+def split(name: str) -> str:
+    """``"validation"`` for validation metrics, else ``"train"``."""
+    return "validation" if _VALIDATION.match(name) else "train"
+
+
+def family(name: str) -> str:
+    """The chart a metric belongs to: its name without a split prefix."""
+    return _TRAIN.sub("", _VALIDATION.sub("", name), count=1)
+
+
+def direction(name: str) -> str | None:
+    """``"max"``, ``"min"``, or ``None`` when "best" means nothing (``lr``)."""
+    base = family(name).lower()
+    if base in _NO_DIRECTION:
+        return None
+    if any(token in base for token in _HIGHER_IS_BETTER):
+        return "max"
+    return "min"

@@ -1,0 +1,221 @@
+"""The Run: one training run's history, status, params and events.
+
+Epochs are counted from 0 when logging, as ``range(epochs)``, Keras'
+``History.epoch`` and ``CSVLogger`` do; they are shown from 1, as Keras
+prints ``Epoch 1/20``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from . import metrics as _metrics
+from .values import compact, describe, nonfinite_kind, to_float
+
+STATUSES = ("running", "finished", "stopped_early", "interrupted", "failed")
+
+
+def _param_value(key: str, value: Any) -> str | int | float | bool | None:
+    """Params are shown, never interpreted: JSON scalars stay, the rest is text."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    try:
+        number = to_float(value, f"param {key}", "value")
+    except TypeError:
+        return str(value)
+    return number if number is not None and math.isfinite(number) else str(value)
+
+
+class Run:
+    """A training run: per-epoch metrics, status, params and events.
+
+    >>> run = Run("baseline", params={"lr": 1e-3})
+    >>> run.log(epoch=0, loss=0.9, val_loss=1.0)
+    >>> run.finish()
+    """
+
+    def __init__(
+        self,
+        name: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        *,
+        total_epochs: int | None = None,
+    ) -> None:
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"run name must be a string, got {describe(name)}")
+        if params is not None and not isinstance(params, Mapping):
+            raise TypeError(f"params must be a mapping, got {describe(params)}")
+        self.name: str = name or "run"
+        self.id: str = uuid.uuid4().hex[:12]
+        self.params: dict[str, Any] = {
+            str(k): _param_value(str(k), v) for k, v in (params or {}).items()
+        }
+        self.status: str = "running"
+        self.total_epochs: int | None = total_epochs
+        self.events: list[dict[str, Any]] = []
+        self.started: float = time.time()
+        self.ended: float | None = None
+        self._epochs: list[int] = []
+        self._times: list[float | None] = []
+        self._values: dict[str, list[float | None]] = {}
+        # The payload form of each value, computed once when logged so that
+        # re-sending a long history does not re-encode it every update.
+        self._compact: dict[str, list[float | None]] = {}
+
+    # -- logging -------------------------------------------------------
+
+    def log(
+        self, epoch: int | None = None, *, time: float | None = None, **values: Any
+    ) -> None:
+        """Record metric values for one epoch (0-based; default: the next one).
+
+        Logging an epoch again merges into it, so train and validation
+        values may arrive in separate calls.
+        """
+        if epoch is None:
+            epoch = self._epochs[-1] + 1 if self._epochs else 0
+        elif isinstance(epoch, bool) or not isinstance(epoch, int):
+            try:
+                epoch = int(epoch.__index__())
+            except (AttributeError, TypeError):
+                raise TypeError(
+                    f"epoch must be an integer, got {describe(epoch)}"
+                ) from None
+        if epoch < 0:
+            raise ValueError(f"epoch must be >= 0, got {epoch}")
+        parsed = {}
+        for name, value in values.items():
+            parsed[name] = to_float(value, name, f"at epoch {epoch}")
+        row = self._row(epoch)
+        for name, value in parsed.items():
+            if name not in self._values:
+                self._values[name] = [None] * len(self._epochs)
+                self._compact[name] = [None] * len(self._epochs)
+            self._values[name][row] = value
+            self._compact[name][row] = compact(value)
+        self._times[row] = (
+            time if time is not None else _now() - self.started
+        )
+
+    def _row(self, epoch: int) -> int:
+        row = bisect.bisect_left(self._epochs, epoch)
+        if row < len(self._epochs) and self._epochs[row] == epoch:
+            return row
+        self._epochs.insert(row, epoch)
+        self._times.insert(row, None)
+        for column in (*self._values.values(), *self._compact.values()):
+            column.insert(row, None)
+        return row
+
+    def add_event(self, kind: str, epoch: int | None = None, **info: Any) -> None:
+        """Mark something that happened (``early_stop``, ``nan``, ...)."""
+        event: dict[str, Any] = {"kind": kind}
+        if epoch is not None:
+            event["epoch"] = epoch
+        event.update(info)
+        self.events.append(event)
+
+    def finish(self, status: str = "finished") -> None:
+        if status not in STATUSES:
+            raise ValueError(
+                f"unknown status {status!r}; expected one of {', '.join(STATUSES)}"
+            )
+        self.status = status
+        self.ended = _now()
+
+    # -- reading -------------------------------------------------------
+
+    @property
+    def epochs(self) -> list[int]:
+        """Logged epochs, 0-based, ascending."""
+        return list(self._epochs)
+
+    @property
+    def metrics(self) -> dict[str, list[float | None]]:
+        """Values per metric aligned with :attr:`epochs`; ``None`` = not logged."""
+        return {name: list(column) for name, column in self._values.items()}
+
+    @property
+    def times(self) -> list[float | None]:
+        """Seconds since the run started, at the end of each logged epoch."""
+        return list(self._times)
+
+    def __len__(self) -> int:
+        return len(self._epochs)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __getitem__(self, metric: str) -> list[float | None]:
+        try:
+            return list(self._values[metric])
+        except KeyError:
+            known = ", ".join(map(repr, self._values)) or "none"
+            raise KeyError(f"no metric {metric!r} in run {self.name!r}; known: {known}") from None
+
+    @property
+    def nonfinite(self) -> dict[str, list[tuple[int, str]]]:
+        """Where NaN/inf were logged: metric -> [(epoch, "nan"|"inf"|"-inf")]."""
+        found: dict[str, list[tuple[int, str]]] = {}
+        for name, column in self._values.items():
+            for epoch, value in zip(self._epochs, column):
+                kind = None if value is None else nonfinite_kind(value)
+                if kind:
+                    found.setdefault(name, []).append((epoch, kind))
+        return found
+
+    def best(self, metric: str) -> tuple[int, float] | None:
+        """(epoch, value) of the best finite value, by the metric's direction."""
+        mode = _metrics.direction(metric)
+        if mode is None:
+            return None
+        best: tuple[int, float] | None = None
+        for epoch, value in zip(self._epochs, self[metric]):
+            if value is None or not math.isfinite(value):
+                continue
+            if best is None or (value < best[1] if mode == "min" else value > best[1]):
+                best = (epoch, value)
+        return best
+
+    def last(self, metric: str) -> tuple[int, float] | None:
+        """(epoch, value) of the latest logged value, NaN included."""
+        for epoch, value in zip(reversed(self._epochs), reversed(self[metric])):
+            if value is not None:
+                return epoch, value
+        return None
+
+    @property
+    def elapsed(self) -> float:
+        return (self.ended if self.ended is not None else _now()) - self.started
+
+    # -- construction and display -----------------------------------------
+
+    @classmethod
+    def from_history(cls, history: Any, name: str | None = None) -> Run:
+        """A finished Run from a Keras ``History``, its ``.history`` dict, or
+        any mapping of metric name to a sequence of numbers."""
+        from .ingest import run_from_history
+
+        return run_from_history(history, name)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        from .payload import bundle
+
+        return bundle([self])
+
+    def __repr__(self) -> str:
+        return (
+            f"<traincurves.Run {self.name!r} {self.status}, {len(self)} epochs, "
+            f"metrics: {', '.join(self._values) or 'none'}>"
+        )
+
+
+def _now() -> float:
+    return time.time()

@@ -1,0 +1,60 @@
+"""The ``text/plain`` part of the bundle: what a terminal, nbviewer or GitHub
+shows. Status, epochs, final and best value of each metric, non-finite values."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from .metrics import direction
+
+if TYPE_CHECKING:
+    from .run import Run
+
+_STATUS = {
+    "running": "running",
+    "finished": "finished",
+    "stopped_early": "stopped early",
+    "interrupted": "interrupted",
+    "failed": "failed",
+}
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if not math.isfinite(value):
+        return str(value)
+    return f"{value:.4g}"
+
+
+def _run_summary(run: Run) -> list[str]:
+    epochs = len(run)
+    total = f"/{run.total_epochs}" if run.total_epochs and run.status == "running" else ""
+    lines = [f"traincurves run {run.name!r}: {_STATUS.get(run.status, run.status)}, "
+             f"{epochs}{total} epoch{'s' if epochs != 1 else ''}"]
+    for event in run.events:
+        if event.get("kind") == "early_stop":
+            lines[0] += f", stopped early at epoch {event['epoch'] + 1}"
+    if not list(run):
+        return lines
+    width = max(len(name) for name in run)
+    lines.append(f"  {'metric':<{width}}  {'final':>10}  best")
+    for name in run:
+        last = run.last(name)
+        best = run.best(name)
+        best_text = (
+            f"{_number(best[1])} (epoch {best[0] + 1}, {direction(name)})" if best else "-"
+        )
+        lines.append(
+            f"  {name:<{width}}  {_number(last[1] if last else None):>10}  {best_text}"
+        )
+    for name, found in run.nonfinite.items():
+        first_epoch, kind = found[0]
+        more = f" and {len(found) - 1} more epochs" if len(found) > 1 else ""
+        lines.append(f"  ! {name} was {kind} at epoch {first_epoch + 1}{more}")
+    return lines
+
+
+def summary(runs: list[Run]) -> str:
+    return "\n".join(line for run in runs for line in _run_summary(run))

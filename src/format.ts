@@ -1,0 +1,42 @@
+/** Text helpers shared by the tooltip and the header. */
+
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;'
+};
+
+/** Escape text for HTML built as a string (ECharts tooltip formatters). */
+export function escapeHTML(text: string): string {
+  return text.replace(/[&<>"']/g, c => ENTITIES[c]);
+}
+
+/** A metric value as people read it: 4 significant digits, no `1e-7` noise. */
+export function formatValue(value: number | null | undefined): string {
+  if (value === null || value === undefined) {
+    return '–';
+  }
+  if (!Number.isFinite(value)) {
+    return String(value);
+  }
+  const magnitude = Math.abs(value);
+  if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e5)) {
+    return value.toExponential(2);
+  }
+  return String(Number(value.toPrecision(4)));
+}
+
+/** Seconds as `42s`, `3m 05s`, `1h 02m`. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) {
+    return `${s}s`;
+  }
+  const m = Math.floor(s / 60);
+  if (m < 60) {
+    return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  }
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}

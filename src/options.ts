@@ -1,0 +1,218 @@
+/**
+ * Pure ECharts option building: one chart per metric family, train and
+ * validation curves of a metric together, best epochs and NaN/inf marked.
+ */
+
+import type { EChartsOption, LineSeriesOption } from 'echarts';
+
+import { formatValue } from './format';
+import { familiesOf, splitOf } from './metrics';
+import type { Payload, RunPayload } from './payload';
+import type { Theme } from './theme';
+import { formatTooltip, TooltipItem } from './tooltip';
+
+export interface ChartSpec {
+  /** The family shown, e.g. `loss`; also the chart's key across updates. */
+  family: string;
+  option: EChartsOption;
+}
+
+export interface BuildOptions {
+  theme: Theme;
+  animation: boolean;
+}
+
+/** A series id that is unique across runs and stable across updates. */
+export function seriesId(run: RunPayload, metric: string): string {
+  return `${run.id}\u0000${metric}`;
+}
+
+/** The name shown in legends and tooltips. */
+export function seriesName(
+  run: RunPayload,
+  metric: string,
+  runCount: number
+): string {
+  return runCount > 1 ? `${run.name} · ${metric}` : metric;
+}
+
+function colorFor(metric: string, theme: Theme): string {
+  const split = splitOf(metric);
+  return split === 'validation'
+    ? theme.validation
+    : split === 'test'
+      ? theme.test
+      : theme.train;
+}
+
+/** Epochs where a run of non-finite values starts: one marker per episode. */
+export function nonfiniteStarts(
+  entries: [number, string][]
+): [number, string][] {
+  const starts: [number, string][] = [];
+  let previous = -Infinity;
+  for (const [epoch, kind] of entries) {
+    if (epoch !== previous + 1) {
+      starts.push([epoch, kind]);
+    }
+    previous = epoch;
+  }
+  return starts;
+}
+
+function lineSeries(
+  run: RunPayload,
+  metric: string,
+  runCount: number,
+  theme: Theme
+): LineSeriesOption {
+  const values = run.metrics[metric];
+  const color = colorFor(metric, theme);
+  const validation = splitOf(metric) === 'validation';
+  const best = run.best[metric];
+  const bad = run.nonfinite[metric] ?? [];
+  return {
+    type: 'line',
+    id: seriesId(run, metric),
+    name: seriesName(run, metric, runCount),
+    data: run.epochs.map((epoch, i) => [epoch, values[i]]),
+    connectNulls: false,
+    showSymbol: run.epochs.length <= 40,
+    symbolSize: 5,
+    sampling: 'lttb',
+    color,
+    lineStyle: { width: 2, type: validation ? 'dashed' : 'solid' },
+    emphasis: { focus: 'series' },
+    markPoint:
+      validation && best
+        ? {
+            symbol: 'circle',
+            symbolSize: 10,
+            itemStyle: {
+              color: theme.best,
+              borderColor: theme.background,
+              borderWidth: 2
+            },
+            label: {
+              position: 'top',
+              color: theme.text,
+              fontSize: 11,
+              formatter: `best ${formatValue(best.value)} @ ${best.epoch}`
+            },
+            data: [{ name: 'best', coord: [best.epoch, best.value] }]
+          }
+        : undefined,
+    markLine:
+      bad.length > 0
+        ? {
+            symbol: 'none',
+            silent: true,
+            lineStyle: { color: theme.bad, type: 'dotted', width: 1.5 },
+            label: {
+              formatter: (p: { name?: string }) => p.name ?? '',
+              color: theme.bad,
+              position: 'insideEndTop'
+            },
+            data: nonfiniteStarts(bad).map(([epoch, kind]) => ({
+              xAxis: epoch,
+              name: `${kind} @ ${epoch}`
+            }))
+          }
+        : undefined
+  };
+}
+
+/** A lookup from (series id, epoch) to "nan"/"inf"/"-inf" for the tooltip. */
+export function nonfiniteLookup(payload: Payload) {
+  const table = new Map<string, Map<number, string>>();
+  for (const run of payload.runs) {
+    for (const [metric, entries] of Object.entries(run.nonfinite)) {
+      table.set(seriesId(run, metric), new Map(entries));
+    }
+  }
+  return (id: string, epoch: number): string | undefined =>
+    table.get(id)?.get(epoch);
+}
+
+export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
+  const { theme } = opts;
+  const names = new Set<string>();
+  payload.runs.forEach(run => Object.keys(run.metrics).forEach(m => names.add(m)));
+  const lookup = nonfiniteLookup(payload);
+  const axisText = { color: theme.textMuted, fontFamily: theme.fontFamily };
+  return [...familiesOf(names)].map(([family, metrics]) => {
+    const series = payload.runs.flatMap(run =>
+      metrics
+        .filter(metric => metric in run.metrics)
+        .map(metric => lineSeries(run, metric, payload.runs.length, theme))
+    );
+    const option: EChartsOption = {
+      animation: opts.animation,
+      backgroundColor: theme.background,
+      textStyle: { fontFamily: theme.fontFamily, color: theme.text },
+      aria: { enabled: true, decal: { show: false } },
+      title: {
+        text: family,
+        left: 8,
+        top: 4,
+        textStyle: { fontSize: 13, fontWeight: 600, color: theme.text }
+      },
+      legend: {
+        type: 'scroll',
+        top: 26,
+        left: 8,
+        right: 8,
+        textStyle: { color: theme.text },
+        pageTextStyle: { color: theme.textMuted },
+        pageIconColor: theme.text,
+        pageIconInactiveColor: theme.axis
+      },
+      grid: { left: 56, right: 24, top: 62, bottom: 62 },
+      tooltip: {
+        trigger: 'axis',
+        confine: true,
+        backgroundColor: theme.tooltipBackground,
+        borderColor: theme.axis,
+        textStyle: { color: theme.text, fontFamily: theme.fontFamily },
+        className: 'tc-tooltip',
+        formatter: (params: unknown) =>
+          formatTooltip(params as TooltipItem[], lookup)
+      },
+      xAxis: {
+        type: 'value',
+        name: 'epoch',
+        nameLocation: 'middle',
+        nameGap: 24,
+        nameTextStyle: axisText,
+        min: 'dataMin',
+        max: 'dataMax',
+        minInterval: 1,
+        axisLine: { lineStyle: { color: theme.axis } },
+        axisLabel: axisText,
+        splitLine: { show: false }
+      },
+      yAxis: {
+        type: 'value',
+        scale: true,
+        axisLine: { show: false },
+        axisLabel: { ...axisText, formatter: (v: number) => formatValue(v) },
+        splitLine: { lineStyle: { color: theme.grid } }
+      },
+      dataZoom: [
+        { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
+        {
+          type: 'slider',
+          xAxisIndex: 0,
+          filterMode: 'none',
+          height: 16,
+          bottom: 6,
+          borderColor: theme.axis,
+          textStyle: { color: theme.textMuted },
+          labelFormatter: (v: number) => formatValue(v)
+        }
+      ],
+      series
+    };
+    return { family, option };
+  });
+}

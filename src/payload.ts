@@ -1,0 +1,244 @@
+/**
+ * The payload of `application/vnd.traincurves.v1+json`: its types and the
+ * validator that turns untrusted JSON into them. The Python builder in
+ * `python/traincurves/payload.py` writes exactly this.
+ */
+
+export const MIME_TYPE = 'application/vnd.traincurves.v1+json';
+export const PAYLOAD_VERSION = 1;
+
+export type Status =
+  | 'running'
+  | 'finished'
+  | 'stopped_early'
+  | 'interrupted'
+  | 'failed';
+
+export const STATUSES: readonly Status[] = [
+  'running',
+  'finished',
+  'stopped_early',
+  'interrupted',
+  'failed'
+];
+
+export type Value = number | null;
+export type NonFiniteKind = 'nan' | 'inf' | '-inf';
+
+export interface Best {
+  epoch: number;
+  value: number;
+  mode: 'min' | 'max';
+}
+
+export interface RunEvent {
+  kind: string;
+  epoch?: number;
+  [key: string]: unknown;
+}
+
+export interface Progress {
+  epoch: number;
+  total: number | null;
+  elapsed: number;
+}
+
+export interface RunPayload {
+  id: string;
+  name: string;
+  status: Status;
+  params: Record<string, string | number | boolean | null>;
+  /** Shown epoch numbers (1-based), the x of every metric column. */
+  epochs: number[];
+  metrics: Record<string, Value[]>;
+  time: Value[] | null;
+  nonfinite: Record<string, [number, NonFiniteKind][]>;
+  best: Record<string, Best>;
+  events: RunEvent[];
+  progress: Progress;
+}
+
+export interface Payload {
+  version: 1;
+  runs: RunPayload[];
+}
+
+/** A payload that cannot be drawn; the message names the offending field. */
+export class PayloadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PayloadError';
+  }
+}
+
+type Obj = Record<string, unknown>;
+
+function isObject(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return 'an array';
+  }
+  if (typeof value === 'string') {
+    const shown = value.length > 30 ? `${value.slice(0, 27)}...` : value;
+    return `the string ${JSON.stringify(shown)}`;
+  }
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${value}`;
+}
+
+function fail(path: string, expected: string, got: unknown): never {
+  throw new PayloadError(`${path} must be ${expected}, got ${kindOf(got)}`);
+}
+
+function object(value: unknown, path: string): Obj {
+  return isObject(value) ? value : fail(path, 'an object', value);
+}
+
+function string(value: unknown, path: string): string {
+  return typeof value === 'string' ? value : fail(path, 'a string', value);
+}
+
+function finite(value: unknown, path: string): number {
+  return typeof value === 'number' && Number.isFinite(value)
+    ? value
+    : fail(path, 'a finite number', value);
+}
+
+function array(value: unknown, path: string): unknown[] {
+  return Array.isArray(value) ? value : fail(path, 'an array', value);
+}
+
+function column(value: unknown, path: string, length: number): Value[] {
+  const items = array(value, path);
+  if (items.length !== length) {
+    throw new PayloadError(
+      `${path} has ${items.length} values but there are ${length} epochs`
+    );
+  }
+  items.forEach((item, i) => {
+    if (item !== null && (typeof item !== 'number' || !isFinite(item))) {
+      fail(`${path}[${i}]`, 'a number or null', item);
+    }
+  });
+  return items as Value[];
+}
+
+function validateRun(value: unknown, path: string): RunPayload {
+  const run = object(value, path);
+  const status = string(run.status, `${path}.status`);
+  if (!(STATUSES as readonly string[]).includes(status)) {
+    throw new PayloadError(
+      `${path}.status must be one of ${STATUSES.join(', ')}, got ${kindOf(status)}`
+    );
+  }
+  const epochs = array(run.epochs, `${path}.epochs`).map((e, i) =>
+    finite(e, `${path}.epochs[${i}]`)
+  );
+  const metricsIn = object(run.metrics, `${path}.metrics`);
+  const metrics: Record<string, Value[]> = {};
+  for (const [name, values] of Object.entries(metricsIn)) {
+    metrics[name] = column(
+      values,
+      `${path}.metrics[${JSON.stringify(name)}]`,
+      epochs.length
+    );
+  }
+  const time =
+    run.time === null || run.time === undefined
+      ? null
+      : column(run.time, `${path}.time`, epochs.length);
+  const params: RunPayload['params'] = {};
+  for (const [key, param] of Object.entries(
+    object(run.params ?? {}, `${path}.params`)
+  )) {
+    params[key] =
+      param === null || ['string', 'number', 'boolean'].includes(typeof param)
+        ? (param as string | number | boolean | null)
+        : JSON.stringify(param);
+  }
+  const nonfinite: RunPayload['nonfinite'] = {};
+  for (const [name, entries] of Object.entries(
+    object(run.nonfinite ?? {}, `${path}.nonfinite`)
+  )) {
+    const where = `${path}.nonfinite[${JSON.stringify(name)}]`;
+    nonfinite[name] = array(entries, where).map((entry, i) => {
+      const pair = array(entry, `${where}[${i}]`);
+      const kind = pair[1];
+      if (kind !== 'nan' && kind !== 'inf' && kind !== '-inf') {
+        fail(`${where}[${i}][1]`, '"nan", "inf" or "-inf"', kind);
+      }
+      return [finite(pair[0], `${where}[${i}][0]`), kind];
+    });
+  }
+  const best: RunPayload['best'] = {};
+  for (const [name, entry] of Object.entries(
+    object(run.best ?? {}, `${path}.best`)
+  )) {
+    const where = `${path}.best[${JSON.stringify(name)}]`;
+    const b = object(entry, where);
+    if (b.mode !== 'min' && b.mode !== 'max') {
+      fail(`${where}.mode`, '"min" or "max"', b.mode);
+    }
+    best[name] = {
+      epoch: finite(b.epoch, `${where}.epoch`),
+      value: finite(b.value, `${where}.value`),
+      mode: b.mode
+    };
+  }
+  const events = array(run.events ?? [], `${path}.events`).map((e, i) => {
+    const event = object(e, `${path}.events[${i}]`);
+    string(event.kind, `${path}.events[${i}].kind`);
+    if (event.epoch !== undefined) {
+      finite(event.epoch, `${path}.events[${i}].epoch`);
+    }
+    return event as RunEvent;
+  });
+  const progressIn = object(
+    run.progress ?? { epoch: epochs[epochs.length - 1] ?? 0 },
+    `${path}.progress`
+  );
+  const total = progressIn.total ?? null;
+  return {
+    id: string(run.id, `${path}.id`),
+    name: string(run.name, `${path}.name`),
+    status: status as Status,
+    params,
+    epochs,
+    metrics,
+    time,
+    nonfinite,
+    best,
+    events,
+    progress: {
+      epoch: finite(progressIn.epoch, `${path}.progress.epoch`),
+      total:
+        total === null ? null : finite(total, `${path}.progress.total`),
+      elapsed: finite(progressIn.elapsed ?? 0, `${path}.progress.elapsed`)
+    }
+  };
+}
+
+/** Check untrusted JSON and return it typed, or throw a PayloadError. */
+export function validatePayload(data: unknown): Payload {
+  const root = object(data, 'payload');
+  if (root.version !== PAYLOAD_VERSION) {
+    throw new PayloadError(
+      `payload.version is ${kindOf(root.version)}; this traincurves ` +
+        `extension reads version ${PAYLOAD_VERSION}. Update the extension or ` +
+        'the Python package so that both match.'
+    );
+  }
+  const runs = array(root.runs, 'payload.runs');
+  if (runs.length === 0) {
+    throw new PayloadError('payload.runs is empty: there is no run to show');
+  }
+  return {
+    version: PAYLOAD_VERSION,
+    runs: runs.map((run, i) => validateRun(run, `payload.runs[${i}]`))
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Chart colours read from JupyterLab's CSS variables, so a panel follows the
+ * light or dark theme. Our own series colours are CSS variables too
+ * (style/base.css), with dark-theme values.
+ */
+
+export interface Theme {
+  background: string;
+  text: string;
+  textMuted: string;
+  axis: string;
+  grid: string;
+  fontFamily: string;
+  train: string;
+  validation: string;
+  test: string;
+  best: string;
+  bad: string;
+  tooltipBackground: string;
+}
+
+export const LIGHT_THEME: Theme = {
+  background: '#ffffff',
+  text: 'rgba(0, 0, 0, 0.87)',
+  textMuted: 'rgba(0, 0, 0, 0.54)',
+  axis: '#bdbdbd',
+  grid: '#eeeeee',
+  fontFamily: 'system-ui, sans-serif',
+  train: '#1f77b4',
+  validation: '#e6550d',
+  test: '#2ca02c',
+  best: '#2ca02c',
+  bad: '#d62728',
+  tooltipBackground: '#ffffff'
+};
+
+const VARIABLES: Record<keyof Theme, string> = {
+  background: '--jp-layout-color0',
+  text: '--jp-ui-font-color1',
+  textMuted: '--jp-ui-font-color2',
+  axis: '--jp-border-color1',
+  grid: '--jp-border-color3',
+  fontFamily: '--jp-ui-font-family',
+  train: '--tc-color-train',
+  validation: '--tc-color-validation',
+  test: '--tc-color-test',
+  best: '--tc-color-best',
+  bad: '--tc-color-bad',
+  tooltipBackground: '--jp-layout-color1'
+};
+
+/** The theme in effect for `node`, falling back to light colours. */
+export function readTheme(node: Element): Theme {
+  const style = getComputedStyle(node);
+  const theme = { ...LIGHT_THEME };
+  for (const key of Object.keys(VARIABLES) as (keyof Theme)[]) {
+    const value = style.getPropertyValue(VARIABLES[key]).trim();
+    if (value) {
+      theme[key] = value;
+    }
+  }
+  return theme;
+}
