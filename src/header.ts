@@ -38,9 +38,8 @@ export function progressText(run: RunPayload): string {
     run.status === 'running' && total
       ? `epoch ${run.progress.epoch}/${total}`
       : `${count} epoch${count === 1 ? '' : 's'}`;
-  return run.progress.elapsed > 0
-    ? `${epochs} · ${formatDuration(run.progress.elapsed)}`
-    : epochs;
+  const elapsed = run.progress.elapsed;
+  return elapsed === null ? epochs : `${epochs} · ${formatDuration(elapsed)}`;
 }
 
 function el(tag: string, className: string, text?: string): HTMLElement {

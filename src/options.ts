@@ -60,13 +60,32 @@ export function nonfiniteStarts(
   return starts;
 }
 
+/**
+ * [epoch, value] points of one metric. Epochs where the metric was not logged
+ * (validation every k epochs) are left out so the line joins its neighbours;
+ * NaN/inf stay as null so the line breaks there.
+ */
+export function seriesData(
+  run: RunPayload,
+  metric: string
+): [number, number | null][] {
+  const values = run.metrics[metric];
+  const bad = new Set((run.nonfinite[metric] ?? []).map(([epoch]) => epoch));
+  const points: [number, number | null][] = [];
+  run.epochs.forEach((epoch, i) => {
+    if (values[i] !== null || bad.has(epoch)) {
+      points.push([epoch, values[i]]);
+    }
+  });
+  return points;
+}
+
 function lineSeries(
   run: RunPayload,
   metric: string,
   runCount: number,
   theme: Theme
 ): LineSeriesOption {
-  const values = run.metrics[metric];
   const color = colorFor(metric, theme);
   const validation = splitOf(metric) === 'validation';
   const best = run.best[metric];
@@ -75,7 +94,7 @@ function lineSeries(
     type: 'line',
     id: seriesId(run, metric),
     name: seriesName(run, metric, runCount),
-    data: run.epochs.map((epoch, i) => [epoch, values[i]]),
+    data: seriesData(run, metric),
     connectNulls: false,
     showSymbol: run.epochs.length <= 40,
     symbolSize: 5,

@@ -40,7 +40,8 @@ export interface RunEvent {
 export interface Progress {
   epoch: number;
   total: number | null;
-  elapsed: number;
+  /** Seconds since the run started; null for a history without timing. */
+  elapsed: number | null;
 }
 
 export interface RunPayload {
@@ -218,7 +219,10 @@ function validateRun(value: unknown, path: string): RunPayload {
       epoch: finite(progressIn.epoch, `${path}.progress.epoch`),
       total:
         total === null ? null : finite(total, `${path}.progress.total`),
-      elapsed: finite(progressIn.elapsed ?? 0, `${path}.progress.elapsed`)
+      elapsed:
+        progressIn.elapsed === null || progressIn.elapsed === undefined
+          ? null
+          : finite(progressIn.elapsed, `${path}.progress.elapsed`)
     }
   };
 }

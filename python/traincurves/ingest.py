@@ -57,12 +57,11 @@ def run_from_history(history: Any, name: str | None = None) -> Run:
             f"{length} values"
         )
     run = Run(name or "run", total_epochs=len(epochs))
+    run.started = None  # read after the fact: no timing
     for metric, values in columns.items():
         rows = _rows_for(metric, len(values), length)
         for row, value in zip(rows, values):
-            run.log(epochs[row], time=None, **{metric: value})
-    # A history read after the fact has no timing.
-    run._times = [None] * len(run.epochs)
+            run.log(epochs[row], **{metric: value})
     run.finish("finished")
     return run
 

@@ -60,7 +60,7 @@ def run_payload(run: Run) -> dict[str, Any]:
         "progress": {
             "epoch": shown[-1] if shown else 0,
             "total": run.total_epochs,
-            "elapsed": round(run.elapsed, 3),
+            "elapsed": None if run.elapsed is None else round(run.elapsed, 3),
         },
     }
     for name in run:

@@ -60,7 +60,8 @@ class Run:
         self.status: str = "running"
         self.total_epochs: int | None = total_epochs
         self.events: list[dict[str, Any]] = []
-        self.started: float = time.time()
+        # None when the run was read after the fact and has no timing.
+        self.started: float | None = time.time()
         self.ended: float | None = None
         self._epochs: list[int] = []
         self._times: list[float | None] = []
@@ -100,9 +101,9 @@ class Run:
                 self._compact[name] = [None] * len(self._epochs)
             self._values[name][row] = value
             self._compact[name][row] = compact(value)
-        self._times[row] = (
-            time if time is not None else _now() - self.started
-        )
+        if time is None and self.started is not None:
+            time = _now() - self.started
+        self._times[row] = time
 
     def _row(self, epoch: int) -> int:
         row = bisect.bisect_left(self._epochs, epoch)
@@ -192,7 +193,10 @@ class Run:
         return None
 
     @property
-    def elapsed(self) -> float:
+    def elapsed(self) -> float | None:
+        """Seconds from start to end (or now); None without timing."""
+        if self.started is None:
+            return None
         return (self.ended if self.ended is not None else _now()) - self.started
 
     # -- construction and display -----------------------------------------
