@@ -63,7 +63,7 @@ test-py: install
 	$(PY) -m pytest
 
 test-wheel: install
-	bash ci/check-wheel.sh
+	bash scripts/check-wheel.sh
 
 test-ui: install $(CHROMIUM)
 	cd ui-tests && npx playwright test

@@ -42,7 +42,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
 
   /** Apply new settings to every open panel. */
   static configure(settings: PanelSettings): void {
-    Private.settings = settings;
+    Private.state.settings = settings;
     Private.panels.forEach(panel => panel.redraw());
   }
 
@@ -118,7 +118,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     try {
       this._error.hidden = true;
       this._header.replaceChildren(...payload.runs.map(renderHeader));
-      const settings = Private.settings;
+      const settings = Private.state.settings;
       const specs = buildCharts(payload, {
         theme: readTheme(document.body),
         // Only the first drawing may animate; updates must not flicker.
@@ -150,7 +150,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     const node = document.createElement('div');
     node.className = 'tc-chart';
     node.dataset.family = family;
-    node.style.height = `${Private.settings.chartHeight}px`;
+    node.style.height = `${Private.state.settings.chartHeight}px`;
     this._chartsNode.append(node);
     // A detached or windowed-out output has no size yet: lay out at a fixed
     // size rather than 0x0, and resize once it is visible.
@@ -158,7 +158,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     const chart = echarts.init(node, undefined, {
       renderer: 'svg',
       width: sized ? undefined : FALLBACK_WIDTH,
-      height: sized ? undefined : Private.settings.chartHeight
+      height: sized ? undefined : Private.state.settings.chartHeight
     });
     chart.group = this._group;
     echarts.connect(this._group);
@@ -196,14 +196,14 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
   private readonly _chartsNode = document.createElement('div');
   private readonly _charts = new Map<string, ChartEntry>();
   private readonly _observer: ResizeObserver;
-  private readonly _group = `traincurves-${Private.nextId++}`;
+  private readonly _group = `traincurves-${Private.state.nextId++}`;
   private _lastData: unknown = undefined;
   private _payload: Payload | null = null;
   private _echarts: ECharts | null = null;
 }
 
 namespace Private {
-  export let settings: PanelSettings = DEFAULT_SETTINGS;
+  /** Settings shared by every panel; the plugin replaces them on change. */
+  export const state = { settings: DEFAULT_SETTINGS, nextId: 0 };
   export const panels = new Set<TrainCurvesPanel>();
-  export let nextId = 0;
 }

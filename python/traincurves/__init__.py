@@ -13,7 +13,7 @@ try:
 except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0+unknown"
 
-__all__ = ["MIME_TYPE", "Run", "show", "__version__"]
+__all__ = ["MIME_TYPE", "Run", "__version__", "show"]
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

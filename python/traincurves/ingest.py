@@ -36,8 +36,10 @@ def run_from_history(history: Any, name: str | None = None) -> Run:
     elif hasattr(history, "to_dict") and hasattr(history, "columns"):
         history = history.to_dict(orient="list")  # a pandas DataFrame
     if not isinstance(history, Mapping):
-        raise TypeError(f"cannot read a training history from {describe(history)}; "
-                        f"expected {_ACCEPTED}")
+        raise TypeError(
+            f"cannot read a training history from {describe(history)}; "
+            f"expected {_ACCEPTED}"
+        )
     columns = _columns(history)
     if "epoch" in columns and epochs is None:
         epochs = _epoch_column(columns.pop("epoch"))
@@ -106,8 +108,10 @@ def _epoch_column(values: list[float | None]) -> list[int]:
     epochs = []
     for i, value in enumerate(values):
         if value is None or value != int(value) or value < 0:
-            raise ValueError(f"the 'epoch' column at index {i} is {value!r}; "
-                             "expected a whole number >= 0")
+            raise ValueError(
+                f"the 'epoch' column at index {i} is {value!r}; "
+                "expected a whole number >= 0"
+            )
         epochs.append(int(value))
     if len(set(epochs)) != len(epochs):
         raise ValueError("the 'epoch' column repeats an epoch")

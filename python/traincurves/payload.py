@@ -48,9 +48,9 @@ def run_payload(run: Run) -> dict[str, Any]:
         "params": dict(run.params),
         "epochs": shown,
         "metrics": {name: list(column) for name, column in run._compact.items()},
-        "time": None if all(t is None for t in times) else [
-            None if t is None else round(t, 3) for t in times
-        ],
+        "time": None
+        if all(t is None for t in times)
+        else [None if t is None else round(t, 3) for t in times],
         "nonfinite": {
             name: [[epoch + 1, kind] for epoch, kind in found]
             for name, found in run.nonfinite.items()

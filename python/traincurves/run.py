@@ -159,7 +159,9 @@ class Run:
             return list(self._values[metric])
         except KeyError:
             known = ", ".join(map(repr, self._values)) or "none"
-            raise KeyError(f"no metric {metric!r} in run {self.name!r}; known: {known}") from None
+            raise KeyError(
+                f"no metric {metric!r} in run {self.name!r}; known: {known}"
+            ) from None
 
     @property
     def nonfinite(self) -> dict[str, list[tuple[int, str]]]:

@@ -30,9 +30,13 @@ def _number(value: float | None) -> str:
 
 def _run_summary(run: Run) -> list[str]:
     epochs = len(run)
-    total = f"/{run.total_epochs}" if run.total_epochs and run.status == "running" else ""
-    lines = [f"traincurves run {run.name!r}: {_STATUS.get(run.status, run.status)}, "
-             f"{epochs}{total} epoch{'s' if epochs != 1 else ''}"]
+    total = (
+        f"/{run.total_epochs}" if run.total_epochs and run.status == "running" else ""
+    )
+    lines = [
+        f"traincurves run {run.name!r}: {_STATUS.get(run.status, run.status)}, "
+        f"{epochs}{total} epoch{'s' if epochs != 1 else ''}"
+    ]
     for event in run.events:
         if event.get("kind") == "early_stop":
             lines[0] += f", stopped early at epoch {event['epoch'] + 1}"
@@ -44,7 +48,9 @@ def _run_summary(run: Run) -> list[str]:
         last = run.last(name)
         best = run.best(name)
         best_text = (
-            f"{_number(best[1])} (epoch {best[0] + 1}, {direction(name)})" if best else "-"
+            f"{_number(best[1])} (epoch {best[0] + 1}, {direction(name)})"
+            if best
+            else "-"
         )
         lines.append(
             f"  {name:<{width}}  {_number(last[1] if last else None):>10}  {best_text}"

@@ -1,0 +1,87 @@
+"""The Run model: logging, merging, best and last values, status."""
+
+import math
+
+import pytest
+
+import traincurves as tc
+
+
+def test_log_defaults_to_the_next_epoch_and_merges_repeats():
+    run = tc.Run("r")
+    run.log(loss=1.0)
+    run.log(loss=0.5)
+    run.log(epoch=1, val_loss=0.7)  # validation arrives in a second call
+    assert run.epochs == [0, 1]
+    assert run.metrics == {"loss": [1.0, 0.5], "val_loss": [None, 0.7]}
+
+
+def test_epochs_logged_out_of_order_are_kept_sorted():
+    run = tc.Run()
+    run.log(epoch=2, loss=0.2)
+    run.log(epoch=0, loss=1.0)
+    assert run.epochs == [0, 2]
+    assert run["loss"] == [1.0, 0.2]
+
+
+def test_metric_appearing_later_is_absent_before():
+    run = tc.Run()
+    run.log(loss=1.0)
+    run.log(loss=0.9, lr=0.01)
+    assert run["lr"] == [None, 0.01]
+
+
+def test_best_follows_the_metric_direction_and_skips_nan():
+    run = tc.Run.from_history(
+        {
+            "val_loss": [0.9, 0.4, math.nan, 0.6],
+            "val_accuracy": [0.5, 0.8, 0.9, 0.7],
+            "lr": [0.1, 0.1, 0.01, 0.01],
+        }
+    )
+    assert run.best("val_loss") == (1, 0.4)
+    assert run.best("val_accuracy") == (2, 0.9)
+    assert run.best("lr") is None
+    epoch, value = run.last("val_loss")
+    assert epoch == 3 and value == 0.6
+
+
+def test_params_are_json_scalars_or_text():
+    run = tc.Run(
+        "r", params={"lr": 0.1, "layers": [64, 32], "opt": None, "nan": math.nan}
+    )
+    assert run.params == {"lr": 0.1, "layers": "[64, 32]", "opt": None, "nan": "nan"}
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(TypeError, match="run name must be a string"):
+        tc.Run(3)
+    with pytest.raises(TypeError, match="params must be a mapping"):
+        tc.Run("r", params=[1])
+    run = tc.Run()
+    with pytest.raises(ValueError, match="epoch must be >= 0"):
+        run.log(epoch=-1, loss=1)
+    with pytest.raises(TypeError, match="epoch must be an integer"):
+        run.log(epoch=1.5, loss=1)
+    with pytest.raises(TypeError, match="metric 'loss' at epoch 0 is str"):
+        run.log(epoch=0, loss="high")
+    with pytest.raises(ValueError, match="unknown status 'done'"):
+        run.finish("done")
+    with pytest.raises(KeyError, match="no metric 'acc' in run 'run'; known: none"):
+        run["acc"]
+
+
+def test_a_rejected_log_call_changes_nothing():
+    run = tc.Run()
+    run.log(loss=1.0)
+    with pytest.raises(TypeError):
+        run.log(loss=0.5, acc="x")
+    assert run.epochs == [0] and run.metrics == {"loss": [1.0]}
+
+
+def test_logging_records_time_since_start():
+    run = tc.Run()
+    run.log(loss=1.0)
+    run.log(loss=0.5, time=12.5)
+    assert run.times[0] is not None and 0 <= run.times[0] < 5
+    assert run.times[1] == 12.5

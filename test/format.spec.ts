@@ -1,0 +1,28 @@
+import { escapeHTML, formatDuration, formatValue } from '../src/format';
+
+describe('formatting', () => {
+  it.each([
+    [0.123456, '0.1235'],
+    [12.5, '12.5'],
+    [0, '0'],
+    [0.00001234, '1.23e-5'],
+    [123456, '1.23e+5'],
+    [null, '–']
+  ])('formats %p as %s', (value, text) => {
+    expect(formatValue(value)).toBe(text);
+  });
+
+  it.each([
+    [4.4, '4s'],
+    [125, '2m 05s'],
+    [3725, '1h 02m']
+  ])('formats %p seconds as %s', (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text);
+  });
+
+  it('escapes every HTML-special character', () => {
+    expect(escapeHTML('<img src=x onerror="a(\'b\')">&')).toBe(
+      '&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;'
+    );
+  });
+});

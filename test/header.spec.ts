@@ -1,0 +1,57 @@
+/**
+ * @jest-environment jsdom
+ */
+import { latest, progressText, renderHeader } from '../src/header';
+import { validatePayload } from '../src/payload';
+import { historyFixture } from './fixtures';
+
+function run(stem: string) {
+  return validatePayload(historyFixture(stem).payload).runs[0];
+}
+
+describe('renderHeader', () => {
+  it('shows name, status, epochs and the latest value of every metric', () => {
+    const header = renderHeader(run('basic'));
+    expect(header.querySelector('.tc-name')?.textContent).toBe('baseline');
+    expect(header.querySelector('.tc-status')?.textContent).toBe('finished');
+    expect(header.querySelector('.tc-progress')?.textContent).toBe('12 epochs');
+    const chips = [...header.querySelectorAll('.tc-metric')].map(
+      chip => chip.textContent
+    );
+    expect(chips).toEqual([
+      'loss0.1311',
+      'accuracy0.9661',
+      'val_loss0.4377best 0.3957 @ 8',
+      'val_accuracy0.8833best 0.8917 @ 9'
+    ]);
+  });
+
+  it('keeps hostile names as text', () => {
+    const header = renderHeader(run('hostile_names'));
+    expect(header.querySelector('img')).toBeNull();
+    expect(header.querySelector('script')).toBeNull();
+    expect(header.querySelector('.tc-name')?.textContent).toBe(
+      '<b>run</b><script>window.__pwned=1</script>'
+    );
+  });
+
+  it('says which metric went non-finite, and when', () => {
+    const header = renderHeader(run('nonfinite'));
+    expect(
+      [...header.querySelectorAll('.tc-warning')].map(w => w.textContent)
+    ).toEqual(['loss became inf at epoch 5', 'val_loss became nan at epoch 3']);
+    expect(latest(run('nonfinite'), 'loss')).toEqual({ epoch: 7, value: null });
+    const values = [...header.querySelectorAll('.tc-metric-value')];
+    expect(values[0].textContent).toBe('nan');
+    expect(values[0].classList.contains('tc-bad')).toBe(true);
+  });
+
+  it('shows progress of a running run', () => {
+    const live = {
+      ...run('basic'),
+      status: 'running' as const,
+      progress: { epoch: 12, total: 30, elapsed: 75 }
+    };
+    expect(progressText(live)).toBe('epoch 12/30 · 1m 15s');
+  });
+});
