@@ -49,7 +49,7 @@ $(VENV)/.traincurves: $(LABEXT)/package.json $(PY_SOURCES)
 install: $(VENV)/.traincurves
 
 demo: install
-	cd examples && jupyter lab demo.ipynb
+	cd examples && jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) demo.ipynb
 
 lint: install
 	ruff check python bench examples
