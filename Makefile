@@ -52,8 +52,8 @@ demo: install
 	cd examples && jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) demo.ipynb
 
 lint: install
-	ruff check python bench examples
-	ruff format --check python bench
+	ruff check .
+	ruff format --check .
 	npm run lint
 
 test-js: install

@@ -27,7 +27,9 @@ const SCHEDULES = new Set(['lr', 'learning_rate']);
  * Families in display order: loss first (read it first, with the metrics
  * beside it), then the others as logged, schedules such as `lr` last.
  */
-export function familiesOf(metricNames: Iterable<string>): Map<string, string[]> {
+export function familiesOf(
+  metricNames: Iterable<string>
+): Map<string, string[]> {
   const families = new Map<string, string[]>();
   for (const name of metricNames) {
     const family = familyOf(name);
@@ -37,7 +39,5 @@ export function familiesOf(metricNames: Iterable<string>): Map<string, string[]>
   }
   const rank = (family: string): number =>
     family === 'loss' ? 0 : SCHEDULES.has(family.toLowerCase()) ? 2 : 1;
-  return new Map(
-    [...families.entries()].sort(([a], [b]) => rank(a) - rank(b))
-  );
+  return new Map([...families.entries()].sort(([a], [b]) => rank(a) - rank(b)));
 }

@@ -156,7 +156,9 @@ export function nonfiniteLookup(payload: Payload) {
 export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
   const { theme } = opts;
   const names = new Set<string>();
-  payload.runs.forEach(run => Object.keys(run.metrics).forEach(m => names.add(m)));
+  payload.runs.forEach(run =>
+    Object.keys(run.metrics).forEach(m => names.add(m))
+  );
   const lookup = nonfiniteLookup(payload);
   const axisText = { color: theme.textMuted, fontFamily: theme.fontFamily };
   return [...familiesOf(names)].map(([family, metrics]) => {

@@ -8,11 +8,7 @@ export const MIME_TYPE = 'application/vnd.traincurves.v1+json';
 export const PAYLOAD_VERSION = 1;
 
 export type Status =
-  | 'running'
-  | 'finished'
-  | 'stopped_early'
-  | 'interrupted'
-  | 'failed';
+  'running' | 'finished' | 'stopped_early' | 'interrupted' | 'failed';
 
 export const STATUSES: readonly Status[] = [
   'running',
@@ -217,8 +213,7 @@ function validateRun(value: unknown, path: string): RunPayload {
     events,
     progress: {
       epoch: finite(progressIn.epoch, `${path}.progress.epoch`),
-      total:
-        total === null ? null : finite(total, `${path}.progress.total`),
+      total: total === null ? null : finite(total, `${path}.progress.total`),
       elapsed:
         progressIn.elapsed === null || progressIn.elapsed === undefined
           ? null

@@ -11,7 +11,9 @@ export const DEFAULT_SETTINGS: PanelSettings = {
 };
 
 /** Settings from the registry, each falling back to its default. */
-export function readSettings(composite: Record<string, unknown>): PanelSettings {
+export function readSettings(
+  composite: Record<string, unknown>
+): PanelSettings {
   const height = composite.chartHeight;
   return {
     chartHeight:

@@ -128,7 +128,8 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
       for (const spec of specs) {
         seen.add(spec.family);
         const entry =
-          this._charts.get(spec.family) ?? this._createChart(echarts, spec.family);
+          this._charts.get(spec.family) ??
+          this._createChart(echarts, spec.family);
         entry.node.style.height = `${settings.chartHeight}px`;
         entry.chart.setOption(spec.option, { replaceMerge: ['series'] });
         this._chartsNode.append(entry.node);

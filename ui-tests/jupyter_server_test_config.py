@@ -2,7 +2,8 @@
 
 from jupyterlab.galata import configure_jupyter_server
 
-configure_jupyter_server(c)  # noqa: F821 - `c` is the config object
+c = get_config()  # noqa: F821 - provided by the traitlets config loader
+configure_jupyter_server(c)
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
 c.ServerApp.allow_root = True  # CI runs as root

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from IPython.core.displaypub import DisplayPublisher
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
@@ -31,11 +32,12 @@ def load_fixture():
     return load
 
 
-class RecordingPublisher:
+class RecordingPublisher(DisplayPublisher):
     """Stands in for the kernel's display publisher and keeps every message,
     so tests see exactly what a notebook would receive."""
 
     def __init__(self):
+        super().__init__()
         self.messages = []
 
     def publish(

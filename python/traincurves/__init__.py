@@ -13,7 +13,22 @@ try:
 except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0+unknown"
 
-__all__ = ["MIME_TYPE", "Run", "__version__", "show"]
+__all__ = ["MIME_TYPE", "LivePlot", "Run", "__version__", "show"]
+
+_INTEGRATIONS = {"keras", "lightning", "transformers"}
+
+
+def __getattr__(name: str):
+    # Frameworks are imported on first use: `import traincurves` stays light.
+    if name == "LivePlot":
+        from .integrations.keras import LivePlot
+
+        return LivePlot
+    if name in _INTEGRATIONS:
+        import importlib
+
+        return importlib.import_module(f".integrations.{name}", __name__)
+    raise AttributeError(f"module 'traincurves' has no attribute {name!r}")
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

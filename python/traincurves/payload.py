@@ -15,6 +15,9 @@ Version 1, columnar::
         "nonfinite": {"loss": [[3, "nan"]]},     # where null means NaN/inf
         "best": {"val_loss": {"epoch": 2, "value": 0.5, "mode": "min"}},
         "events": [{"kind": "early_stop", "epoch": 3}],
+        "batches": {"x": [0.25, 0.5], "metrics": {"loss": [1.2, 0.9]},
+                    "count": 8} | null,      # fractional epochs; maybe reduced
+        "batches": batch_payload(run),
         "progress": {"epoch": 3, "total": 20, "elapsed": 3.4}
       }]
     }
@@ -29,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .downsample import MAX_BATCH_POINTS, minmax_indices
 from .metrics import direction
 from .run import Run
 from .summary import summary
@@ -57,6 +61,7 @@ def run_payload(run: Run) -> dict[str, Any]:
         },
         "best": {},
         "events": [_shown_event(event) for event in run.events],
+        "batches": batch_payload(run),
         "progress": {
             "epoch": shown[-1] if shown else 0,
             "total": run.total_epochs,
@@ -72,6 +77,36 @@ def run_payload(run: Run) -> dict[str, Any]:
                 "mode": direction(name),
             }
     return payload
+
+
+def batch_payload(run: Run, limit: int = MAX_BATCH_POINTS) -> dict[str, Any] | None:
+    """Batch-level curves on a fractional-epoch axis aligned with the epochs.
+
+    A batch at step s of epoch e (0-based) of n steps is drawn at e + (s+1)/n,
+    so the last batch of an epoch sits on that epoch's point (shown as e+1).
+    """
+    count = len(run._batch_epoch)
+    if count == 0:
+        return None
+    steps: dict[int, int] = {}
+    for epoch, step in zip(run._batch_epoch, run._batch_step):
+        if step + 1 > steps.get(epoch, 0):
+            steps[epoch] = step + 1
+    columns = list(run._batch_values.values())
+    keep = minmax_indices(columns, limit)
+    x = []
+    for i in keep:
+        epoch = run._batch_epoch[i]
+        n = run.steps_per_epoch or max(steps[epoch], steps.get(epoch - 1, 0))
+        x.append(round(epoch + (run._batch_step[i] + 1) / n, 6))
+    return {
+        "x": x,
+        "metrics": {
+            name: [compact(column[i]) for i in keep]
+            for name, column in run._batch_values.items()
+        },
+        "count": count,
+    }
 
 
 def _shown_event(event: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,9 @@ prints ``Epoch 1/20``.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import math
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -69,6 +71,14 @@ class Run:
         # The payload form of each value, computed once when logged so that
         # re-sending a long history does not re-encode it every update.
         self._compact: dict[str, list[float | None]] = {}
+        # Batch-level values, columnar: the epoch they were trained in (0-based)
+        # and the step within it.
+        self.steps_per_epoch: int | None = None
+        self._batch_epoch: list[int] = []
+        self._batch_step: list[int] = []
+        self._batch_values: dict[str, list[float | None]] = {}
+        self._current_epoch = 0
+        self._live: Any = None
 
     # -- logging -------------------------------------------------------
 
@@ -104,6 +114,95 @@ class Run:
         if time is None and self.started is not None:
             time = _now() - self.started
         self._times[row] = time
+        self._current_epoch = max(self._current_epoch, epoch + 1)
+        if self._live is not None:
+            self._live.changed()
+
+    def log_batch(
+        self, step: int | None = None, *, epoch: int | None = None, **values: Any
+    ) -> None:
+        """Record batch-level values (the fine-grained training curve).
+
+        ``epoch`` defaults to the one being trained: the one after the last
+        epoch logged with :meth:`log`. ``step`` counts batches within it.
+        """
+        if epoch is None:
+            epoch = self._current_epoch
+        if step is None:
+            same = self._batch_epoch and self._batch_epoch[-1] == epoch
+            step = self._batch_step[-1] + 1 if same else 0
+        parsed = {
+            name: to_float(value, name, f"at epoch {epoch} step {step}")
+            for name, value in values.items()
+        }
+        count = len(self._batch_epoch)
+        self._batch_epoch.append(epoch)
+        self._batch_step.append(step)
+        for name, value in parsed.items():
+            column = self._batch_values.get(name)
+            if column is None:
+                column = self._batch_values[name] = [None] * count
+            column.append(value)
+        for column in self._batch_values.values():
+            if len(column) == count:
+                column.append(None)
+        # Keras may run batch hooks in a worker thread; a display sent from
+        # there can lose its cell, so those points wait for the next update.
+        if self._live is not None and threading.current_thread() is threading.main_thread():
+            self._live.changed()
+
+    @property
+    def batches(self) -> dict[str, list[Any]]:
+        """Batch-level values: ``epoch`` and ``step`` columns plus one per metric."""
+        return {
+            "epoch": list(self._batch_epoch),
+            "step": list(self._batch_step),
+            **{name: list(column) for name, column in self._batch_values.items()},
+        }
+
+    @contextlib.contextmanager
+    def live(
+        self, total_epochs: int | None = None, every: float | None = None
+    ) -> Iterator[Run]:
+        """Show a panel that follows this run while the block runs.
+
+        The panel ends ``finished``, ``interrupted`` (KeyboardInterrupt) or
+        ``failed`` (any other exception, which is re-raised).
+        """
+        if total_epochs is not None:
+            self.total_epochs = total_epochs
+        self.start_live(every)
+        try:
+            yield self
+        except KeyboardInterrupt:
+            self.finish("interrupted")
+            raise
+        except BaseException as error:
+            self.add_event("failed", message=f"{type(error).__name__}: {error}")
+            self.finish("failed")
+            raise
+        else:
+            if self.status == "running":
+                self.finish("finished")
+        finally:
+            self.stop_live()
+
+    def start_live(self, every: float | None = None) -> None:
+        """Display this run's panel and keep it updated as values are logged."""
+        from .live import DEFAULT_EVERY, LiveDisplay
+
+        if not self._epochs and not self._batch_epoch:
+            self.started = _now()
+        self.status = "running"
+        self.ended = None
+        self._live = LiveDisplay([self], DEFAULT_EVERY if every is None else every)
+        self._live.start()
+
+    def stop_live(self) -> None:
+        """Send the final state of the panel and stop following the run."""
+        if self._live is not None:
+            live, self._live = self._live, None
+            live.close()
 
     def _row(self, epoch: int) -> int:
         row = bisect.bisect_left(self._epochs, epoch)

@@ -26,10 +26,16 @@ test.describe('training panel', () => {
 
     const loss = panel.locator('.tc-chart[data-family="loss"]');
     // Chart title and legend entry are SVG text; both curves share the chart.
-    await expect(loss.locator('svg text', { hasText: /^loss$/ })).toHaveCount(2);
-    await expect(loss.locator('svg text', { hasText: /^val_loss$/ })).toHaveCount(1);
+    await expect(loss.locator('svg text', { hasText: /^loss$/ })).toHaveCount(
+      2
+    );
+    await expect(
+      loss.locator('svg text', { hasText: /^val_loss$/ })
+    ).toHaveCount(1);
     // val_loss is lowest at epoch 8; val_accuracy highest at epoch 9.
-    await expect(loss.locator('svg text', { hasText: /^best 0\.3957 @ 8$/ })).toHaveCount(1);
+    await expect(
+      loss.locator('svg text', { hasText: /^best 0\.3957 @ 8$/ })
+    ).toHaveCount(1);
     await expect(
       panel.locator('.tc-chart[data-family="accuracy"] svg text', {
         hasText: /^best 0\.8917 @ 9$/
@@ -42,7 +48,10 @@ test.describe('training panel', () => {
     const tooltip = loss.locator('.tc-tooltip');
     await expect(tooltip).toBeVisible();
     await expect(tooltip).toContainText('epoch');
-    await expect(tooltip.locator('.tc-tooltip-name')).toHaveText(['loss', 'val_loss']);
+    await expect(tooltip.locator('.tc-tooltip-name')).toHaveText([
+      'loss',
+      'val_loss'
+    ]);
     // The connected accuracy chart shows the same epoch at the same time.
     await expect(
       panel.locator('.tc-chart[data-family="accuracy"] .tc-tooltip')
@@ -52,7 +61,10 @@ test.describe('training panel', () => {
 
   test('re-colours when the theme changes', async ({ page }) => {
     const { source } = fixtureHistory('basic');
-    await runInNewNotebook(page, `import traincurves as tc\ntc.show(${source})`);
+    await runInNewNotebook(
+      page,
+      `import traincurves as tc\ntc.show(${source})`
+    );
     const background = page
       .locator('.tc-chart[data-family="loss"] svg > rect')
       .first();
@@ -109,7 +121,9 @@ test.describe('training panel', () => {
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.55);
     const tooltip = chart.locator('.tc-tooltip');
     await expect(tooltip).toBeVisible();
-    await expect(tooltip.locator('.tc-tooltip-name').first()).toHaveText(hostile);
+    await expect(tooltip.locator('.tc-tooltip-name').first()).toHaveText(
+      hostile
+    );
     await legend.click();
     await legend.click();
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);

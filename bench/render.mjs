@@ -1,0 +1,252 @@
+/**
+ * Renderer speed: how long the panel takes from renderModel() to painted
+ * charts in headless Chromium, for one run of 4 metrics x N epochs.
+ *
+ *   node bench/render.mjs            # the tables
+ *   node bench/render.mjs --profile [N]  # also a CPU profile of 4 x N (100000)
+ *
+ * Needs node_modules (make install) and /usr/bin/chromium; never downloads.
+ */
+
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SIZES = [100, 1000, 10000, 100000];
+const REPS = { 100: 9, 1000: 9, 10000: 7, 100000: 5 };
+const TARGETS = { 1000: 50, 100000: 400 };
+const UPDATE_REPS = 9;
+
+// ---- payloads -------------------------------------------------------------
+
+/** Deterministic noise, so every run of the bench draws the same curves. */
+function mulberry32(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Keras logs float32; the Python side writes its shortest decimal. */
+const float32 = v => Number(Math.fround(v).toPrecision(7));
+
+/**
+ * Noisy decaying curves shaped like a real fit: val_loss bottoms out and
+ * creeps back up (overfitting), accuracies saturate below 1. Each metric has
+ * its own noise stream, so a payload of n + 1 epochs extends the one of n.
+ */
+const CURVES = {
+  loss: (x, r) => (0.08 + 2.2 * Math.exp(-5 * x)) * (1 + 0.08 * (r() - 0.5)),
+  accuracy: (x, r) => 0.97 - 0.6 * Math.exp(-6 * x) + 0.02 * (r() - 0.5),
+  val_loss: (x, r) =>
+    (0.3 + 1.9 * Math.exp(-5 * x) + 0.15 * x * x) * (1 + 0.12 * (r() - 0.5)),
+  val_accuracy: (x, r) => 0.9 - 0.55 * Math.exp(-5 * x) + 0.04 * (r() - 0.5)
+};
+
+/** A v1 payload (src/payload.ts) of one finished run of `n` epochs. */
+function makePayload(n, scale = n) {
+  const epochs = Array.from({ length: n }, (_, i) => i + 1);
+  const metrics = {};
+  const best = {};
+  Object.entries(CURVES).forEach(([name, curve], k) => {
+    const rng = mulberry32(k + 1);
+    // x in [0, 1] over the planned length, so n and n + 1 share a shape.
+    const values = epochs.map(e => float32(curve(e / scale, rng)));
+    metrics[name] = values;
+    // Like payload.py: a best entry for every metric, drawn for val_*.
+    const mode = name.includes('loss') ? 'min' : 'max';
+    const better = (a, b) => (mode === 'min' ? a < b : a > b);
+    const at = values.reduce((b, v, i) => (better(v, values[b]) ? i : b), 0);
+    best[name] = { epoch: at + 1, value: values[at], mode };
+  });
+  const time = epochs.map(e => Math.round(e * 812.5) / 1000);
+  return {
+    version: 1,
+    runs: [
+      {
+        id: `bench-${n}`,
+        name: 'bench',
+        status: 'finished',
+        params: { optimizer: 'adam', lr: 0.001, batch_size: 64 },
+        epochs,
+        metrics,
+        time,
+        nonfinite: {},
+        best,
+        events: [],
+        progress: { epoch: n, total: n, elapsed: time[n - 1] }
+      }
+    ]
+  };
+}
+
+// ---- statistics -----------------------------------------------------------
+
+/** Nearest-rank percentile: with 5-9 samples p90 is the slowest or next. */
+function percentile(samples, p) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const ms = v => v.toFixed(1).padStart(7);
+
+// ---- browser --------------------------------------------------------------
+
+/** Payloads live in the page, so repetitions do not ship them again. */
+const load = (page, key, payload) =>
+  page.evaluate(([k, p]) => (window[k] = p), [key, payload]);
+
+async function bundle() {
+  const result = await build({
+    entryPoints: [join(ROOT, 'bench/render-entry.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    // As in the production labextension: ECharts drops its dev-only checks.
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning'
+  });
+  return result.outputFiles[0].text;
+}
+
+async function main() {
+  const flag = process.argv.indexOf('--profile');
+  const profile = flag < 0 ? 0 : Number(process.argv[flag + 1]) || 100000;
+  const script = await bundle();
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      // gc() between repetitions: one render's garbage must not be
+      // collected inside the next one's timing.
+      '--js-flags=--expose-gc'
+    ]
+  });
+  try {
+    const page = await browser.newPage({
+      viewport: { width: 1200, height: 1000 }
+    });
+    const css = readFileSync(join(ROOT, 'style/base.css'), 'utf-8');
+    await page.setContent(
+      `<html><head><style>${css}
+        body { width: 1000px; margin: 0; font-family: sans-serif; }
+      </style></head><body></body></html>`
+    );
+    await page.addScriptTag({ content: script });
+
+    const render = (key, options = {}) =>
+      page.evaluate(
+        async ([k, o]) => {
+          window.gc();
+          return window.renderOnce(window[k], o);
+        },
+        [key, options]
+      );
+
+    await load(page, 'p1000', makePayload(1000));
+    // The first render also evaluates ECharts: report it, keep it out.
+    const cold = await render('p1000');
+    const animated = await render('p1000', { animation: true });
+
+    const rows = [];
+    for (const n of SIZES) {
+      await load(page, `p${n}`, makePayload(n));
+      const times = [];
+      for (let i = 0; i < REPS[n]; i++) {
+        times.push(await render(`p${n}`));
+      }
+      const phases = await page.evaluate(k => window.phases(window[k]), `p${n}`);
+      rows.push({ n, times, phases });
+    }
+
+    await load(page, 'p1001', makePayload(1001, 1000));
+    const updates = [];
+    for (let i = 0; i < UPDATE_REPS; i++) {
+      updates.push(
+        await page.evaluate(() => {
+          window.gc();
+          return window.updateOnce(window.p1000, window.p1001);
+        })
+      );
+    }
+
+    const version = browser.version();
+    console.log(
+      `Renderer: 1 run x 4 metrics, renderModel() to painted, ` +
+        `headless Chromium ${version}, animation off, ms\n`
+    );
+    console.log(
+      'points/series   reps   median      p90      min   target   validate  options'
+    );
+    for (const { n, times, phases } of rows) {
+      const median = percentile(times, 50);
+      const target = TARGETS[n];
+      const verdict = target
+        ? `${median <= target ? '<=' : '> '}${String(target).padStart(4)}`
+        : '';
+      console.log(
+        `${String(n).padStart(13)}  ${String(times.length).padStart(5)}  ` +
+          `${ms(median)}  ${ms(percentile(times, 90))}  ${ms(Math.min(...times))}` +
+          `   ${verdict.padEnd(6)}  ${ms(phases.validate)}  ${ms(phases.options)}`
+      );
+    }
+    console.log(
+      `\ncold first render (4 x 1000, evaluates ECharts): ${ms(cold).trim()}`
+    );
+    console.log(
+      `first render with animation on (4 x 1000, waits for the entrance animation): ${ms(animated).trim()}`
+    );
+    console.log(
+      `update 4 x 1000 -> 4 x 1001 in place, median of ${UPDATE_REPS}: ` +
+        `${ms(percentile(updates, 50)).trim()} (min ${ms(Math.min(...updates)).trim()})`
+    );
+    console.log(
+      '\nvalidate / options: validatePayload() and buildCharts() alone, once; ' +
+        'the rest is ECharts (sampling, layout, SVG) and the frame wait.'
+    );
+
+    if (profile) {
+      await printProfile(page, profile);
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Self time by function for one 4 x n render, to see where it goes. */
+async function printProfile(page, n) {
+  await load(page, 'profiled', makePayload(n));
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  const total = await page.evaluate(() => window.renderOnce(window.profiled));
+  const { profile } = await cdp.send('Profiler.stop');
+  const dt = profile.timeDeltas;
+  const self = new Map();
+  const byId = new Map(profile.nodes.map(node => [node.id, node]));
+  profile.samples.forEach((id, i) => {
+    const { functionName, lineNumber } = byId.get(id).callFrame;
+    const key = `${functionName || '(anonymous)'}:${lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+  });
+  console.log(`\nCPU profile of one 4 x ${n} render (${ms(total).trim()} ms):`);
+  [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 25)
+    .forEach(([key, t]) => console.log(`${ms(t)}  ${key}`));
+}
+
+await main();

@@ -1,0 +1,257 @@
+"""Live panels: a real Keras fit inside a recording IPython shell, and Run.live."""
+
+import math
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+import traincurves as tc
+from traincurves.payload import MIME_TYPE
+
+keras = pytest.importorskip("keras")
+
+
+@pytest.fixture(scope="module")
+def digits():
+    from sklearn.datasets import load_digits
+
+    x, y = load_digits(return_X_y=True)
+    return (x / 16.0).astype("float32"), y
+
+
+def model(lr=1e-2, optimizer="adam"):
+    keras.utils.set_random_seed(0)
+    m = keras.Sequential(
+        [keras.Input((64,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(10)]
+    )
+    opt = keras.optimizers.SGD(lr) if optimizer == "sgd" else keras.optimizers.Adam(lr)
+    m.compile(
+        optimizer=opt,
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return m
+
+
+def displays(shell):
+    return [m for m in shell.messages if "data" in m and not m["update"]]
+
+
+def updates(shell):
+    return [m for m in shell.messages if "data" in m and m["update"]]
+
+
+def last_run(shell):
+    return shell.messages[-1]["data"][MIME_TYPE]["runs"][0]
+
+
+def test_one_panel_updated_in_place_and_throttled(digits, shell):
+    x, y = digits
+    every = 0.25
+    start = time.monotonic()
+    model().fit(
+        x[:1000], y[:1000], validation_data=(x[1000:], y[1000:]),
+        epochs=12, batch_size=128, verbose=0,
+        callbacks=[tc.LivePlot(name="live", every=every, params={"lr": 0.01})],
+    )
+    elapsed = time.monotonic() - start
+    assert len(displays(shell)) == 1
+    display_id = displays(shell)[0]["transient"]["display_id"]
+    sent = updates(shell)
+    assert sent and all(m["transient"]["display_id"] == display_id for m in sent)
+    # throttled: one per `every` at most, plus the final state
+    assert len(sent) <= elapsed / every + 2
+    run = last_run(shell)
+    assert run["status"] == "finished"
+    assert run["epochs"] == list(range(1, 13))
+    assert run["params"] == {"lr": 0.01}
+    assert set(run["metrics"]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert run["progress"]["total"] == 12
+    assert all(t is not None for t in run["time"])
+    assert "finished, 12 epochs" in shell.messages[-1]["data"]["text/plain"]
+
+
+def test_first_update_shows_running_with_progress(digits, shell):
+    x, y = digits
+    model().fit(x[:300], y[:300], epochs=3, batch_size=100, verbose=0,
+                callbacks=[tc.LivePlot(every=0)])
+    first = displays(shell)[0]["data"][MIME_TYPE]["runs"][0]
+    assert first["status"] == "running" and first["epochs"] == []
+    mid = updates(shell)[0]["data"][MIME_TYPE]["runs"][0]
+    assert mid["status"] == "running"
+    assert mid["progress"]["epoch"] == 1 and mid["progress"]["total"] == 3
+    assert len(updates(shell)) == 4  # every epoch (every=0) and the final state
+
+
+def test_early_stopping_is_recorded(digits, shell):
+    x, y = digits
+    stopper = keras.callbacks.EarlyStopping(monitor="loss", min_delta=10, patience=2)
+    model().fit(x[:500], y[:500], epochs=20, batch_size=100, verbose=0,
+                callbacks=[tc.LivePlot(name="es"), stopper])
+    run = last_run(shell)
+    assert run["status"] == "stopped_early"
+    assert len(run["epochs"]) == 3
+    assert run["events"] == [
+        {"kind": "early_stop", "epoch": 3, "best_epoch": 1, "monitor": "loss"}
+    ]
+    assert "stopped early at epoch 3" in shell.messages[-1]["data"]["text/plain"]
+
+
+def test_failure_mid_fit_ends_failed_with_logged_epochs(digits, shell):
+    from IPython import get_ipython
+
+    class Boom(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 2:
+                raise RuntimeError("disk full")
+
+    x, y = digits
+    ip = get_ipython()
+    ip.user_ns.update(tc=tc, m=model(), x=x[:300], y=y[:300], Boom=Boom)
+    result = ip.run_cell(
+        "m.fit(x, y, epochs=10, batch_size=100, verbose=0,"
+        " callbacks=[tc.LivePlot(name='boom'), Boom()])"
+    )
+    assert isinstance(result.error_in_exec, RuntimeError)
+    run = last_run(shell)
+    assert run["status"] == "failed"
+    assert run["epochs"] == [1, 2, 3]
+    assert run["events"][-1]["kind"] == "failed"
+    assert "disk full" in run["events"][-1]["message"]
+
+
+def test_keyboard_interrupt_ends_interrupted(digits, shell):
+    from IPython import get_ipython
+
+    class Stop(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise KeyboardInterrupt
+
+    x, y = digits
+    ip = get_ipython()
+    ip.user_ns.update(tc=tc, m=model(), x=x[:300], y=y[:300], Stop=Stop)
+    ip.run_cell(
+        "m.fit(x, y, epochs=10, batch_size=100, verbose=0,"
+        " callbacks=[tc.LivePlot(name='ki'), Stop()])"
+    )
+    run = last_run(shell)
+    assert run["status"] == "interrupted"
+    assert run["epochs"] == [1, 2]
+
+
+def test_nan_loss_is_recorded_and_training_goes_on(digits, shell):
+    x, y = digits
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model(lr=1e12, optimizer="sgd").fit(
+            x[:300], y[:300], epochs=4, batch_size=50, verbose=0,
+            callbacks=[tc.LivePlot(name="nan")],
+        )
+    run = last_run(shell)
+    assert run["status"] == "finished" and len(run["epochs"]) == 4
+    assert "loss" in run["nonfinite"]
+    epoch, kind = run["nonfinite"]["loss"][0]
+    assert kind in ("nan", "inf") and run["metrics"]["loss"][epoch - 1] is None
+
+
+def test_stop_on_nan_stops_training(digits, shell):
+    x, y = digits
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model(lr=1e12, optimizer="sgd").fit(
+            x[:300], y[:300], epochs=10, batch_size=50, verbose=0,
+            callbacks=[tc.LivePlot(name="nan", stop_on_nan=True)],
+        )
+    run = last_run(shell)
+    assert run["status"] == "stopped_early"
+    assert len(run["epochs"]) < 10
+    assert run["events"][0]["kind"] == "nan_stop"
+
+
+def test_validation_every_second_epoch_is_aligned(digits, shell):
+    x, y = digits
+    model().fit(x[:300], y[:300], validation_data=(x[300:400], y[300:400]),
+                epochs=4, validation_freq=2, batch_size=100, verbose=0,
+                callbacks=[tc.LivePlot()])
+    run = last_run(shell)
+    assert [v is None for v in run["metrics"]["val_loss"]] == [True, False, True, False]
+
+
+def test_metric_subset_and_batches(digits, shell):
+    x, y = digits
+    model().fit(x[:400], y[:400], validation_split=0.25, epochs=3, batch_size=100,
+                verbose=0, callbacks=[tc.LivePlot(metrics=["loss"], batches=True)])
+    run = last_run(shell)
+    assert set(run["metrics"]) == {"loss", "val_loss"}
+    batches = run["batches"]
+    assert batches["count"] == 9  # 3 epochs x 3 steps (300 samples / 100)
+    assert batches["x"] == pytest.approx([1 / 3, 2 / 3, 1, 4 / 3, 5 / 3, 2, 7 / 3, 8 / 3, 3])
+    assert set(batches["metrics"]) == {"loss"}
+
+
+def test_a_failing_display_warns_once_and_training_completes(digits, shell):
+    def broken(*args, update=False, **kwargs):
+        if update:
+            raise OSError("iopub closed")
+        shell.messages.append({"data": args[0] if args else kwargs["data"], "update": False})
+
+    shell.publish = broken
+    x, y = digits
+    with pytest.warns(RuntimeWarning, match="could not update the training panel") as caught:
+        history = model().fit(x[:300], y[:300], epochs=5, batch_size=100, verbose=0,
+                              callbacks=[tc.LivePlot(every=0)])
+    assert len(history.epoch) == 5
+    assert len([w for w in caught if "traincurves" in str(w.message)]) == 1
+
+
+def test_non_zero_rank_shows_nothing(digits, shell, monkeypatch):
+    monkeypatch.setenv("RANK", "1")
+    x, y = digits
+    cb = tc.LivePlot()
+    model().fit(x[:200], y[:200], epochs=2, batch_size=100, verbose=0, callbacks=[cb])
+    assert shell.messages == []
+    assert cb.run.epochs == [0, 1]  # still recorded, just not displayed
+
+
+def test_run_live_in_a_plain_loop(shell):
+    run = tc.Run("sgd-0.1", params={"lr": 0.1})
+    with run.live(total_epochs=5, every=0):
+        for epoch in range(5):
+            for step in range(4):
+                run.log_batch(step=step, loss=1.0 / (epoch * 4 + step + 1))
+            run.log(epoch=epoch, loss=1.0 / (epoch + 1), val_loss=1.2 / (epoch + 1))
+    assert len(displays(shell)) == 1
+    final = last_run(shell)
+    assert final["status"] == "finished"
+    assert final["epochs"] == [1, 2, 3, 4, 5]
+    assert final["batches"]["count"] == 20
+    assert final["batches"]["x"][:4] == [0.25, 0.5, 0.75, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("error", "status"), [(KeyboardInterrupt, "interrupted"), (ValueError, "failed")]
+)
+def test_run_live_ends_interrupted_or_failed_and_reraises(shell, error, status):
+    run = tc.Run("r")
+    with pytest.raises(error), run.live(total_epochs=10):
+        run.log(loss=1.0)
+        run.log(loss=math.nan)
+        raise error()
+    final = last_run(shell)
+    assert final["status"] == status
+    assert final["metrics"]["loss"] == [1.0, None]
+    assert final["nonfinite"] == {"loss": [[2, "nan"]]}
+
+
+def test_batch_logging_is_cheap(shell):
+    run = tc.Run()
+    with run.live(every=3600):
+        start = time.perf_counter()
+        for step in range(20000):
+            run.log_batch(step=step, loss=np.float32(0.5))
+        per_batch = (time.perf_counter() - start) / 20000
+    assert len(run.batches["loss"]) == 20000
+    assert per_batch < 1e-3  # generous bound; bench/ measures the real figure

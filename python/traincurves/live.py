@@ -1,0 +1,154 @@
+"""A panel refreshed in place while training runs.
+
+One ``display(..., display_id=True)`` when training starts, then
+``update_display`` with the whole bundle, throttled: IOPub drops messages above
+1000/s, and a dropped *final* update would leave a stale chart, so the last
+state is always sent when the run ends. A display problem never reaches the
+training loop: it becomes one warning and the panel stops updating.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+import weakref
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .run import Run
+
+DEFAULT_EVERY = 0.25  # seconds between updates: at most 4 per second
+
+
+def is_primary_process() -> bool:
+    """False on non-zero ranks of a distributed run: only rank 0 shows panels."""
+    for variable in ("RANK", "LOCAL_RANK", "SLURM_PROCID"):
+        value = os.environ.get(variable)
+        if value not in (None, "", "0"):
+            return False
+    tf_config = os.environ.get("TF_CONFIG")
+    if tf_config:
+        import json
+
+        try:
+            task = json.loads(tf_config).get("task", {})
+        except ValueError:
+            return True
+        kind, index = task.get("type"), task.get("index", 0)
+        cluster = json.loads(tf_config).get("cluster", {})
+        chief = "chief" if "chief" in cluster else "worker"
+        return kind == chief and index == 0
+    return True
+
+
+class LiveDisplay:
+    """The display of one run (or several) that is updated in place."""
+
+    def __init__(self, runs: list[Run], every: float = DEFAULT_EVERY) -> None:
+        self.runs = runs
+        self.every = every
+        self.enabled = is_primary_process()
+        self.sent = 0
+        self._handle: Any = None
+        self._last = -float("inf")
+        self._pending = False
+        self._warned = False
+        self.cell: int | None = None  # execution count of the cell it began in
+
+    def _bundle(self) -> dict:
+        from .payload import bundle
+
+        return bundle(self.runs)
+
+    def start(self) -> None:
+        if not self.enabled:
+            return
+        try:
+            from IPython.display import display
+
+            self._handle = display(self._bundle(), raw=True, display_id=True)
+            self._last = time.monotonic()
+            self.sent += 1
+            _track(self)
+        except Exception as error:  # never break training for a display
+            self._fail(error)
+
+    def changed(self) -> None:
+        """The run changed: send it now, or later if updates come too fast."""
+        self._pending = True
+        if time.monotonic() - self._last >= self.every:
+            self.flush()
+
+    def flush(self) -> None:
+        """Send the current state if anything changed since the last send."""
+        if not self._pending or self._handle is None:
+            return
+        self._pending = False
+        try:
+            self._handle.update(self._bundle(), raw=True)
+            self._last = time.monotonic()
+            self.sent += 1
+        except Exception as error:
+            self._fail(error)
+
+    def close(self) -> None:
+        """Send the final state, whatever the throttle says."""
+        self._pending = True
+        self.flush()
+        _untrack(self)
+
+    def _fail(self, error: Exception) -> None:
+        self._handle = None
+        if not self._warned:
+            self._warned = True
+            warnings.warn(
+                f"traincurves could not update the training panel ({error!r}); "
+                "training continues and the run keeps every logged value.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+
+
+# Live displays of the current kernel. Keras does not call on_train_end when
+# fit raises, so the panels of a cell that ended in an error are finished from
+# IPython's post_run_cell event: interrupted or failed, with what was logged.
+_live: weakref.WeakSet[LiveDisplay] = weakref.WeakSet()
+_hooked = False
+
+
+def _track(live: LiveDisplay) -> None:
+    global _hooked
+    _live.add(live)
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    live.cell = shell.execution_count
+    if not _hooked:
+        shell.events.register("post_run_cell", _after_cell)
+        _hooked = True
+
+
+def _untrack(live: LiveDisplay) -> None:
+    _live.discard(live)
+
+
+def _after_cell(result: Any) -> None:
+    error = getattr(result, "error_in_exec", None) or getattr(
+        result, "error_before_exec", None
+    )
+    if error is None:
+        return
+    status = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
+    for live in list(_live):
+        if live.cell is not None and live.cell != result.execution_count:
+            continue  # started by another cell, still going
+        for run in live.runs:
+            if run.status == "running":
+                run.add_event(status, message=f"{type(error).__name__}: {error}")
+                run.finish(status)
+        live.close()
