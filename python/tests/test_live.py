@@ -24,7 +24,11 @@ def digits():
 def model(lr=1e-2, optimizer="adam"):
     keras.utils.set_random_seed(0)
     m = keras.Sequential(
-        [keras.Input((64,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(10)]
+        [
+            keras.Input((64,)),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dense(10),
+        ]
     )
     opt = keras.optimizers.SGD(lr) if optimizer == "sgd" else keras.optimizers.Adam(lr)
     m.compile(
@@ -52,8 +56,12 @@ def test_one_panel_updated_in_place_and_throttled(digits, shell):
     every = 0.25
     start = time.monotonic()
     model().fit(
-        x[:1000], y[:1000], validation_data=(x[1000:], y[1000:]),
-        epochs=12, batch_size=128, verbose=0,
+        x[:1000],
+        y[:1000],
+        validation_data=(x[1000:], y[1000:]),
+        epochs=12,
+        batch_size=128,
+        verbose=0,
         callbacks=[tc.LivePlot(name="live", every=every, params={"lr": 0.01})],
     )
     elapsed = time.monotonic() - start
@@ -75,8 +83,14 @@ def test_one_panel_updated_in_place_and_throttled(digits, shell):
 
 def test_first_update_shows_running_with_progress(digits, shell):
     x, y = digits
-    model().fit(x[:300], y[:300], epochs=3, batch_size=100, verbose=0,
-                callbacks=[tc.LivePlot(every=0)])
+    model().fit(
+        x[:300],
+        y[:300],
+        epochs=3,
+        batch_size=100,
+        verbose=0,
+        callbacks=[tc.LivePlot(every=0)],
+    )
     first = displays(shell)[0]["data"][MIME_TYPE]["runs"][0]
     assert first["status"] == "running" and first["epochs"] == []
     mid = updates(shell)[0]["data"][MIME_TYPE]["runs"][0]
@@ -88,8 +102,14 @@ def test_first_update_shows_running_with_progress(digits, shell):
 def test_early_stopping_is_recorded(digits, shell):
     x, y = digits
     stopper = keras.callbacks.EarlyStopping(monitor="loss", min_delta=10, patience=2)
-    model().fit(x[:500], y[:500], epochs=20, batch_size=100, verbose=0,
-                callbacks=[tc.LivePlot(name="es"), stopper])
+    model().fit(
+        x[:500],
+        y[:500],
+        epochs=20,
+        batch_size=100,
+        verbose=0,
+        callbacks=[tc.LivePlot(name="es"), stopper],
+    )
     run = last_run(shell)
     assert run["status"] == "stopped_early"
     assert len(run["epochs"]) == 3
@@ -147,7 +167,11 @@ def test_nan_loss_is_recorded_and_training_goes_on(digits, shell):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model(lr=1e12, optimizer="sgd").fit(
-            x[:300], y[:300], epochs=4, batch_size=50, verbose=0,
+            x[:300],
+            y[:300],
+            epochs=4,
+            batch_size=50,
+            verbose=0,
             callbacks=[tc.LivePlot(name="nan")],
         )
     run = last_run(shell)
@@ -162,7 +186,11 @@ def test_stop_on_nan_stops_training(digits, shell):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model(lr=1e12, optimizer="sgd").fit(
-            x[:300], y[:300], epochs=10, batch_size=50, verbose=0,
+            x[:300],
+            y[:300],
+            epochs=10,
+            batch_size=50,
+            verbose=0,
             callbacks=[tc.LivePlot(name="nan", stop_on_nan=True)],
         )
     run = last_run(shell)
@@ -173,22 +201,38 @@ def test_stop_on_nan_stops_training(digits, shell):
 
 def test_validation_every_second_epoch_is_aligned(digits, shell):
     x, y = digits
-    model().fit(x[:300], y[:300], validation_data=(x[300:400], y[300:400]),
-                epochs=4, validation_freq=2, batch_size=100, verbose=0,
-                callbacks=[tc.LivePlot()])
+    model().fit(
+        x[:300],
+        y[:300],
+        validation_data=(x[300:400], y[300:400]),
+        epochs=4,
+        validation_freq=2,
+        batch_size=100,
+        verbose=0,
+        callbacks=[tc.LivePlot()],
+    )
     run = last_run(shell)
     assert [v is None for v in run["metrics"]["val_loss"]] == [True, False, True, False]
 
 
 def test_metric_subset_and_batches(digits, shell):
     x, y = digits
-    model().fit(x[:400], y[:400], validation_split=0.25, epochs=3, batch_size=100,
-                verbose=0, callbacks=[tc.LivePlot(metrics=["loss"], batches=True)])
+    model().fit(
+        x[:400],
+        y[:400],
+        validation_split=0.25,
+        epochs=3,
+        batch_size=100,
+        verbose=0,
+        callbacks=[tc.LivePlot(metrics=["loss"], batches=True)],
+    )
     run = last_run(shell)
     assert set(run["metrics"]) == {"loss", "val_loss"}
     batches = run["batches"]
     assert batches["count"] == 9  # 3 epochs x 3 steps (300 samples / 100)
-    assert batches["x"] == pytest.approx([1 / 3, 2 / 3, 1, 4 / 3, 5 / 3, 2, 7 / 3, 8 / 3, 3])
+    assert batches["x"] == pytest.approx(
+        [1 / 3, 2 / 3, 1, 4 / 3, 5 / 3, 2, 7 / 3, 8 / 3, 3]
+    )
     assert set(batches["metrics"]) == {"loss"}
 
 
@@ -196,13 +240,23 @@ def test_a_failing_display_warns_once_and_training_completes(digits, shell):
     def broken(*args, update=False, **kwargs):
         if update:
             raise OSError("iopub closed")
-        shell.messages.append({"data": args[0] if args else kwargs["data"], "update": False})
+        shell.messages.append(
+            {"data": args[0] if args else kwargs["data"], "update": False}
+        )
 
     shell.publish = broken
     x, y = digits
-    with pytest.warns(RuntimeWarning, match="could not update the training panel") as caught:
-        history = model().fit(x[:300], y[:300], epochs=5, batch_size=100, verbose=0,
-                              callbacks=[tc.LivePlot(every=0)])
+    with pytest.warns(
+        RuntimeWarning, match="could not update the training panel"
+    ) as caught:
+        history = model().fit(
+            x[:300],
+            y[:300],
+            epochs=5,
+            batch_size=100,
+            verbose=0,
+            callbacks=[tc.LivePlot(every=0)],
+        )
     assert len(history.epoch) == 5
     assert len([w for w in caught if "traincurves" in str(w.message)]) == 1
 

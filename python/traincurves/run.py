@@ -148,7 +148,10 @@ class Run:
                 column.append(None)
         # Keras may run batch hooks in a worker thread; a display sent from
         # there can lose its cell, so those points wait for the next update.
-        if self._live is not None and threading.current_thread() is threading.main_thread():
+        if (
+            self._live is not None
+            and threading.current_thread() is threading.main_thread()
+        ):
             self._live.changed()
 
     @property

@@ -97,7 +97,9 @@ class LivePlot(keras.callbacks.Callback):
         self.run.start_live(self.every)
 
     @never_raise
-    def on_train_batch_end(self, batch: int, logs: Mapping[str, Any] | None = None) -> None:
+    def on_train_batch_end(
+        self, batch: int, logs: Mapping[str, Any] | None = None
+    ) -> None:
         if self.batches and self.run is not None:
             values = self._values(logs)
             if values:
