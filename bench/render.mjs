@@ -8,6 +8,8 @@
  * Needs node_modules (make install) and /usr/bin/chromium; never downloads.
  */
 
+/* global window */ // in page.evaluate() callbacks, which run in the page
+
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,9 +18,10 @@ import { chromium } from 'playwright-core';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SIZES = [100, 1000, 10000, 100000];
-const REPS = { 100: 9, 1000: 9, 10000: 7, 100000: 5 };
+// The 2-core machine is noisy: more repetitions where they are cheap.
+const REPS = { 100: 15, 1000: 15, 10000: 11, 100000: 7 };
 const TARGETS = { 1000: 50, 100000: 400 };
-const UPDATE_REPS = 9;
+const UPDATE_REPS = 15;
 
 // ---- payloads -------------------------------------------------------------
 
@@ -167,7 +170,10 @@ async function main() {
       for (let i = 0; i < REPS[n]; i++) {
         times.push(await render(`p${n}`));
       }
-      const phases = await page.evaluate(k => window.phases(window[k]), `p${n}`);
+      const phases = await page.evaluate(
+        k => window.phases(window[k]),
+        `p${n}`
+      );
       rows.push({ n, times, phases });
     }
 
@@ -225,28 +231,58 @@ async function main() {
   }
 }
 
-/** Self time by function for one 4 x n render, to see where it goes. */
-async function printProfile(page, n) {
+/**
+ * Where the time of a 4 x n render goes: a sampling CPU profile over a few
+ * renders, as inclusive and self milliseconds per render by function name
+ * (the bundle is not minified, so these are the source's names).
+ */
+async function printProfile(page, n, renders = 5) {
   await load(page, 'profiled', makePayload(n));
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
   await cdp.send('Profiler.start');
-  const total = await page.evaluate(() => window.renderOnce(window.profiled));
+  const times = await page.evaluate(async k => {
+    const out = [];
+    for (let i = 0; i < k; i++) {
+      out.push(await window.renderOnce(window.profiled));
+    }
+    return out;
+  }, renders);
   const { profile } = await cdp.send('Profiler.stop');
-  const dt = profile.timeDeltas;
-  const self = new Map();
+
   const byId = new Map(profile.nodes.map(node => [node.id, node]));
+  const parent = new Map();
+  profile.nodes.forEach(node =>
+    (node.children ?? []).forEach(child => parent.set(child, node.id))
+  );
+  const name = id => byId.get(id).callFrame.functionName || '(anonymous)';
+  const inclusive = new Map();
+  const self = new Map();
+  const add = (map, key, t) => map.set(key, (map.get(key) ?? 0) + t);
   profile.samples.forEach((id, i) => {
-    const { functionName, lineNumber } = byId.get(id).callFrame;
-    const key = `${functionName || '(anonymous)'}:${lineNumber + 1}`;
-    self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+    // timeDeltas[i + 1] is how long sample i lasted.
+    const t = (profile.timeDeltas[i + 1] ?? 0) / 1000 / renders;
+    add(self, name(id), t);
+    // A recursive function counts once per sample.
+    const stack = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      stack.add(name(at));
+    }
+    stack.forEach(fn => add(inclusive, fn, t));
   });
-  console.log(`\nCPU profile of one 4 x ${n} render (${ms(total).trim()} ms):`);
-  [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 25)
-    .forEach(([key, t]) => console.log(`${ms(t)}  ${key}`));
+  const top = (map, count) =>
+    [...map.entries()]
+      .filter(([fn]) => fn !== '(root)')
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count)
+      .map(([fn, t]) => `${ms(t)}  ${fn}`)
+      .join('\n');
+  const median = percentile(times, 50);
+  console.log(
+    `\nCPU profile, 4 x ${n}, ms per render (${renders} renders, median ${ms(median).trim()}):`
+  );
+  console.log(`inclusive\n${top(inclusive, 40)}\nself\n${top(self, 15)}`);
 }
 
 await main();

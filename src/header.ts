@@ -30,16 +30,59 @@ export function latest(
   return null;
 }
 
+/** Seconds per epoch so far, or null before the first timed epoch. */
+export function secondsPerEpoch(run: RunPayload): number | null {
+  const elapsed = run.progress.elapsed;
+  const done = run.epochs.length;
+  return elapsed !== null && done > 0 ? elapsed / done : null;
+}
+
 /** One-line description of how far the run got. */
 export function progressText(run: RunPayload): string {
   const count = run.epochs.length;
+  const { total, elapsed } = run.progress;
+  const parts: string[] = [];
+  if (run.status === 'running' && total) {
+    parts.push(`epoch ${run.progress.epoch}/${total}`);
+    if (elapsed !== null) {
+      parts.push(`${formatDuration(elapsed)} elapsed`);
+    }
+    const perEpoch = secondsPerEpoch(run);
+    if (perEpoch !== null) {
+      const left = Math.max(0, total - run.progress.epoch);
+      parts.push(`ETA ${formatDuration(perEpoch * left)}`);
+      parts.push(`${formatValue(perEpoch)} s/epoch`);
+    }
+    return parts.join(' · ');
+  }
+  parts.push(`${count} epoch${count === 1 ? '' : 's'}`);
+  const stop = run.events.find(event => event.kind === 'early_stop');
+  if (stop && stop.epoch !== undefined) {
+    const best = typeof stop.best_epoch === 'number' ? stop.best_epoch : null;
+    parts.push(
+      `stopped early at epoch ${stop.epoch}` +
+        (best !== null ? ` (best ${best})` : '')
+    );
+  }
+  const nanStop = run.events.find(event => event.kind === 'nan_stop');
+  if (nanStop && nanStop.epoch !== undefined) {
+    parts.push(
+      `stopped at epoch ${nanStop.epoch}: ${nanStop.metric} not finite`
+    );
+  }
+  if (elapsed !== null) {
+    parts.push(formatDuration(elapsed));
+  }
+  return parts.join(' · ');
+}
+
+/** Share of planned epochs done, for the progress bar of a running run. */
+export function progressFraction(run: RunPayload): number | null {
   const total = run.progress.total;
-  const epochs =
-    run.status === 'running' && total
-      ? `epoch ${run.progress.epoch}/${total}`
-      : `${count} epoch${count === 1 ? '' : 's'}`;
-  const elapsed = run.progress.elapsed;
-  return elapsed === null ? epochs : `${epochs} · ${formatDuration(elapsed)}`;
+  if (run.status !== 'running' || !total) {
+    return null;
+  }
+  return Math.min(1, Math.max(0, run.progress.epoch / total));
 }
 
 function el(tag: string, className: string, text?: string): HTMLElement {
@@ -60,6 +103,25 @@ export function renderHeader(run: RunPayload): HTMLElement {
     el('span', 'tc-progress', progressText(run))
   );
   header.append(title);
+
+  const fraction = progressFraction(run);
+  if (fraction !== null) {
+    const bar = el('div', 'tc-progressbar');
+    bar.setAttribute('role', 'progressbar');
+    bar.setAttribute('aria-valuemin', '0');
+    bar.setAttribute('aria-valuemax', String(run.progress.total));
+    bar.setAttribute('aria-valuenow', String(run.progress.epoch));
+    const fill = el('div', 'tc-progressbar-fill');
+    fill.style.width = `${(fraction * 100).toFixed(1)}%`;
+    bar.append(fill);
+    header.append(bar);
+  }
+  const problem = run.events.find(
+    e => e.kind === 'failed' || e.kind === 'interrupted'
+  );
+  if (problem && typeof problem.message === 'string') {
+    header.append(el('div', 'tc-warning', problem.message));
+  }
 
   const values = el('div', 'tc-latest');
   for (const metric of Object.keys(run.metrics)) {

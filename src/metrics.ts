@@ -6,7 +6,7 @@
 
 export type Split = 'train' | 'validation' | 'test';
 
-const VALIDATION = /^(val|valid|validation)[_/]/i;
+const VALIDATION = /^(val|valid|validation|eval)[_/]/i;
 const TRAIN = /^(train|training)[_/]/i;
 const TEST = /^test[_/]/i;
 

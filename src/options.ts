@@ -141,6 +141,62 @@ function lineSeries(
   };
 }
 
+/** The batch-level curve of a metric, faint behind the epoch curves. */
+function batchSeries(
+  run: RunPayload,
+  metric: string,
+  runCount: number,
+  theme: Theme
+): LineSeriesOption {
+  const batches = run.batches!;
+  const values = batches.metrics[metric];
+  return {
+    type: 'line',
+    id: `${seriesId(run, metric)}\u0000batch`,
+    name: `${seriesName(run, metric, runCount)} (batch)`,
+    data: batches.x.map((x, i) => [x, values[i]]),
+    connectNulls: false,
+    showSymbol: false,
+    sampling: 'lttb',
+    color: colorFor(metric, theme),
+    lineStyle: { width: 1, opacity: 0.35 },
+    z: 1,
+    emphasis: { disabled: true }
+  };
+}
+
+/** Vertical markers for what happened to a run: early stopping. */
+export function eventLines(
+  run: RunPayload,
+  theme: Theme
+): LineSeriesOption['markLine'] | undefined {
+  // Style per item: these lines may join a series' NaN markers.
+  const data = run.events
+    .filter(event => event.kind === 'early_stop' && event.epoch !== undefined)
+    .map(event => ({
+      xAxis: event.epoch!,
+      name: `early stop @ ${event.epoch}`,
+      lineStyle: {
+        color: theme.textMuted,
+        type: 'dashed' as const,
+        width: 1.5
+      },
+      label: { color: theme.textMuted }
+    }));
+  if (data.length === 0) {
+    return undefined;
+  }
+  return {
+    symbol: 'none',
+    silent: true,
+    label: {
+      formatter: (p: { name?: string }) => p.name ?? '',
+      position: 'insideEndTop'
+    },
+    data
+  };
+}
+
 /** A lookup from (series id, epoch) to "nan"/"inf"/"-inf" for the tooltip. */
 export function nonfiniteLookup(payload: Payload) {
   const table = new Map<string, Map<number, string>>();
@@ -162,11 +218,27 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
   const lookup = nonfiniteLookup(payload);
   const axisText = { color: theme.textMuted, fontFamily: theme.fontFamily };
   return [...familiesOf(names)].map(([family, metrics]) => {
-    const series = payload.runs.flatMap(run =>
-      metrics
+    const series = payload.runs.flatMap(run => {
+      const count = payload.runs.length;
+      const epochSeries = metrics
         .filter(metric => metric in run.metrics)
-        .map(metric => lineSeries(run, metric, payload.runs.length, theme))
-    );
+        .map(metric => lineSeries(run, metric, count, theme));
+      const events = eventLines(run, theme);
+      if (events && epochSeries.length > 0) {
+        // Early stopping is drawn with the chart's first curve.
+        const first = epochSeries[0];
+        first.markLine = first.markLine
+          ? {
+              ...first.markLine,
+              data: [...first.markLine.data!, ...events.data!]
+            }
+          : events;
+      }
+      const fine = metrics
+        .filter(metric => run.batches && metric in run.batches.metrics)
+        .map(metric => batchSeries(run, metric, count, theme));
+      return [...epochSeries, ...fine];
+    });
     const option: EChartsOption = {
       animation: opts.animation,
       backgroundColor: theme.background,

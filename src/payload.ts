@@ -40,6 +40,14 @@ export interface Progress {
   elapsed: number | null;
 }
 
+/** Batch-level curves on a fractional-epoch x axis; maybe downsampled. */
+export interface Batches {
+  x: number[];
+  metrics: Record<string, Value[]>;
+  /** How many batch points the run holds (more than `x` when reduced). */
+  count: number;
+}
+
 export interface RunPayload {
   id: string;
   name: string;
@@ -52,6 +60,7 @@ export interface RunPayload {
   nonfinite: Record<string, [number, NonFiniteKind][]>;
   best: Record<string, Best>;
   events: RunEvent[];
+  batches: Batches | null;
   progress: Progress;
 }
 
@@ -110,11 +119,16 @@ function array(value: unknown, path: string): unknown[] {
   return Array.isArray(value) ? value : fail(path, 'an array', value);
 }
 
-function column(value: unknown, path: string, length: number): Value[] {
+function column(
+  value: unknown,
+  path: string,
+  length: number,
+  along = 'epochs'
+): Value[] {
   const items = array(value, path);
   if (items.length !== length) {
     throw new PayloadError(
-      `${path} has ${items.length} values but there are ${length} epochs`
+      `${path} has ${items.length} values but there are ${length} ${along}`
     );
   }
   items.forEach((item, i) => {
@@ -195,6 +209,29 @@ function validateRun(value: unknown, path: string): RunPayload {
     }
     return event as RunEvent;
   });
+  let batches: Batches | null = null;
+  if (run.batches !== null && run.batches !== undefined) {
+    const b = object(run.batches, `${path}.batches`);
+    const x = array(b.x, `${path}.batches.x`).map((v, i) =>
+      finite(v, `${path}.batches.x[${i}]`)
+    );
+    const batchMetrics: Record<string, Value[]> = {};
+    for (const [name, values] of Object.entries(
+      object(b.metrics, `${path}.batches.metrics`)
+    )) {
+      batchMetrics[name] = column(
+        values,
+        `${path}.batches.metrics[${JSON.stringify(name)}]`,
+        x.length,
+        'batch points'
+      );
+    }
+    batches = {
+      x,
+      metrics: batchMetrics,
+      count: finite(b.count ?? x.length, `${path}.batches.count`)
+    };
+  }
   const progressIn = object(
     run.progress ?? { epoch: epochs[epochs.length - 1] ?? 0 },
     `${path}.progress`
@@ -211,6 +248,7 @@ function validateRun(value: unknown, path: string): RunPayload {
     nonfinite,
     best,
     events,
+    batches,
     progress: {
       epoch: finite(progressIn.epoch, `${path}.progress.epoch`),
       total: total === null ? null : finite(total, `${path}.progress.total`),

@@ -52,6 +52,38 @@ describe('renderHeader', () => {
       status: 'running' as const,
       progress: { epoch: 12, total: 30, elapsed: 75 }
     };
-    expect(progressText(live)).toBe('epoch 12/30 · 1m 15s');
+    // 75 s for 12 epochs: 6.25 s/epoch, 18 epochs left.
+    expect(progressText(live)).toBe(
+      'epoch 12/30 · 1m 15s elapsed · ETA 1m 53s · 6.25 s/epoch'
+    );
+    const bar = renderHeader(live).querySelector('.tc-progressbar');
+    expect(bar?.getAttribute('aria-valuenow')).toBe('12');
+    expect(
+      (bar?.querySelector('.tc-progressbar-fill') as HTMLElement).style.width
+    ).toBe('40.0%');
+  });
+
+  it('says where early stopping fired and no bar once ended', () => {
+    const stopped = run('early_stop_batches');
+    expect(progressText(stopped)).toBe(
+      '6 epochs · stopped early at epoch 6 (best 4)'
+    );
+    const header = renderHeader(stopped);
+    expect(header.querySelector('.tc-status')?.textContent).toBe(
+      'stopped early'
+    );
+    expect(header.querySelector('.tc-progressbar')).toBeNull();
+  });
+
+  it('shows why a run failed', () => {
+    const failed = {
+      ...run('basic'),
+      status: 'failed' as const,
+      events: [{ kind: 'failed', message: 'RuntimeError: disk full' }]
+    };
+    const header = renderHeader(failed);
+    expect(header.querySelector('.tc-warning')?.textContent).toBe(
+      'RuntimeError: disk full'
+    );
   });
 });

@@ -113,6 +113,34 @@ describe('buildCharts', () => {
   });
 });
 
+describe('live runs', () => {
+  it('draws the batch curve faint on its family chart, on the epoch axis', () => {
+    const { specs } = charts('early_stop_batches');
+    const [loss, valLoss, batch] = series(specs[0]);
+    expect([loss.name, valLoss.name, batch.name]).toEqual([
+      'loss',
+      'val_loss',
+      'loss (batch)'
+    ]);
+    expect(batch.showSymbol).toBe(false);
+    expect(batch.lineStyle?.opacity).toBeLessThan(1);
+    const data = batch.data as [number, number | null][];
+    expect(data[3]).toEqual([1, 1.0]);
+    expect(data[22]).toEqual([5.75, null]);
+  });
+
+  it('marks where early stopping fired', () => {
+    const { specs } = charts('early_stop_batches');
+    const [loss] = series(specs[0]);
+    expect(
+      (loss.markLine?.data as { xAxis: number; name: string }[]).map(d => [
+        d.xAxis,
+        d.name
+      ])
+    ).toEqual([[6, 'early stop @ 6']]);
+  });
+});
+
 describe('nonfiniteStarts', () => {
   it('keeps the first epoch of each run of NaN/inf', () => {
     expect(

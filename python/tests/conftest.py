@@ -1,6 +1,5 @@
-import json
-import math
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,27 +8,11 @@ from IPython.core.displaypub import DisplayPublisher
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
 FIXTURES = Path(__file__).resolve().parents[2] / "test" / "fixtures"
-_SPECIAL = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
-
-
-def decode_history(history):
-    """Fixture histories spell NaN/inf as strings: JSON has no literal for them."""
-    return {
-        name: [_SPECIAL.get(v, v) if isinstance(v, str) else v for v in values]
-        for name, values in history.items()
-    }
+sys.path.insert(0, str(FIXTURES))
 
 
 def history_fixtures():
     return sorted((FIXTURES / "histories").glob("*.json"))
-
-
-@pytest.fixture
-def load_fixture():
-    def load(stem):
-        return json.loads((FIXTURES / "histories" / f"{stem}.json").read_text())
-
-    return load
 
 
 class RecordingPublisher(DisplayPublisher):

@@ -3,7 +3,8 @@
 import json
 
 import pytest
-from conftest import decode_history, history_fixtures
+from conftest import history_fixtures
+from fixture_runs import run_from_fixture
 
 import traincurves as tc
 from traincurves.payload import payload
@@ -12,7 +13,6 @@ from traincurves.payload import payload
 @pytest.mark.parametrize("path", history_fixtures(), ids=lambda p: p.stem)
 def test_builder_writes_the_shared_payload(path):
     fixture = json.loads(path.read_text())
-    run = tc.Run.from_history(decode_history(fixture["history"]), name=fixture["name"])
-    run.id = path.stem
+    run = run_from_fixture(tc, fixture, path.stem)
     built = json.loads(json.dumps(payload([run]), allow_nan=False))
     assert built == fixture["payload"]

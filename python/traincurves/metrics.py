@@ -1,7 +1,8 @@
 """How metric names are read: split (train / validation), family, direction.
 
 Keras names validation metrics ``val_<name>``; Lightning users often write
-``train_loss`` / ``val_loss`` or ``train/loss`` / ``val/loss``. The family is
+``train_loss`` / ``val_loss`` or ``train/loss`` / ``val/loss``; Hugging Face
+writes ``eval_loss``. The family is
 the name with the split marker removed, so ``loss`` and ``val_loss`` share a
 chart. The renderer groups by the same rules (``src/metrics.ts``).
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-_VALIDATION = re.compile(r"^(val|valid|validation)[_/]", re.IGNORECASE)
+_VALIDATION = re.compile(r"^(val|valid|validation|eval)[_/]", re.IGNORECASE)
 _TRAIN = re.compile(r"^(train|training)[_/]", re.IGNORECASE)
 
 # Substrings of metrics where a larger value is better. Anything else that
