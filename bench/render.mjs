@@ -8,7 +8,8 @@
  * Needs node_modules (make install) and /usr/bin/chromium; never downloads.
  */
 
-/* global window */ // in page.evaluate() callbacks, which run in the page
+// `window` is used in page.evaluate() callbacks, which run in the page.
+/* global window */
 
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';

@@ -28,6 +28,11 @@ export function formatValue(value: number | null | undefined): string {
   return String(Number(value.toPrecision(4)));
 }
 
+/** An x-axis epoch: whole epochs as integers, batch positions to 0.1. */
+export function formatEpoch(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
 /** Seconds as `42s`, `3m 05s`, `1h 02m`. */
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));

@@ -4,7 +4,7 @@
  */
 
 import { formatDuration, formatValue } from './format';
-import { splitOf } from './metrics';
+import { familiesOf, splitOf } from './metrics';
 import type { RunPayload, Status } from './payload';
 
 export const STATUS_TEXT: Record<Status, string> = {
@@ -124,7 +124,15 @@ export function renderHeader(run: RunPayload): HTMLElement {
   }
 
   const values = el('div', 'tc-latest');
-  for (const metric of Object.keys(run.metrics)) {
+  // In chart order: loss first, train before validation.
+  const order = [...familiesOf(Object.keys(run.metrics)).values()].flatMap(
+    names =>
+      [...names].sort(
+        (a, b) =>
+          Number(splitOf(a) !== 'train') - Number(splitOf(b) !== 'train')
+      )
+  );
+  for (const metric of order) {
     const last = latest(run, metric);
     const chip = el('span', `tc-metric tc-split-${splitOf(metric)}`);
     chip.append(el('span', 'tc-metric-name', metric));

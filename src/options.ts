@@ -5,7 +5,7 @@
 
 import type { EChartsOption, LineSeriesOption } from 'echarts';
 
-import { formatValue } from './format';
+import { formatEpoch, formatValue } from './format';
 import { familiesOf, splitOf } from './metrics';
 import type { Payload, RunPayload } from './payload';
 import type { Theme } from './theme';
@@ -281,7 +281,7 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
         max: 'dataMax',
         minInterval: 1,
         axisLine: { lineStyle: { color: theme.axis } },
-        axisLabel: axisText,
+        axisLabel: { ...axisText, formatter: (v: number) => formatEpoch(v) },
         splitLine: { show: false }
       },
       yAxis: {
@@ -301,7 +301,7 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
           bottom: 6,
           borderColor: theme.axis,
           textStyle: { color: theme.textMuted },
-          labelFormatter: (v: number) => formatValue(v)
+          labelFormatter: (v: number) => formatEpoch(v)
         }
       ],
       series

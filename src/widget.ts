@@ -16,6 +16,7 @@ import { buildCharts } from './options';
 import { Payload, validatePayload } from './payload';
 import { DEFAULT_SETTINGS, PanelSettings } from './settings';
 import { readTheme } from './theme';
+import { readZoom, xExtent, ZoomState, zoomAfterUpdate } from './zoom';
 
 interface ChartEntry {
   node: HTMLDivElement;
@@ -124,14 +125,22 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
         // Only the first drawing may animate; updates must not flicker.
         animation: settings.animation && this._charts.size === 0
       });
+      const window = zoomAfterUpdate(this._zoom, xExtent(payload)[1]);
       const seen = new Set<string>();
       for (const spec of specs) {
         seen.add(spec.family);
+        if (window && Array.isArray(spec.option.dataZoom)) {
+          spec.option.dataZoom = spec.option.dataZoom.map(zoom => ({
+            ...zoom,
+            ...window
+          }));
+        }
         const entry =
           this._charts.get(spec.family) ??
           this._createChart(echarts, spec.family);
         entry.node.style.height = `${settings.chartHeight}px`;
         entry.chart.setOption(spec.option, { replaceMerge: ['series'] });
+        this._showZoom(entry);
         this._chartsNode.append(entry.node);
       }
       for (const [family, entry] of this._charts) {
@@ -164,8 +173,26 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     chart.group = this._group;
     echarts.connect(this._group);
     const entry = { node, chart };
+    chart.on('datazoom', () => {
+      this._zoom = readZoom(chart.getOption().dataZoom, this._extent());
+      this._showZoom(entry);
+    });
     this._charts.set(family, entry);
     return entry;
+  }
+
+  /** The x window on the chart node, for people and tests inspecting it. */
+  private _showZoom({ node, chart }: ChartEntry): void {
+    const zoom = readZoom(chart.getOption().dataZoom, this._extent());
+    if (zoom && (zoom.start > 0 || zoom.end < 100)) {
+      node.dataset.zoom = `${zoom.startValue.toFixed(2)}-${zoom.endValue.toFixed(2)}`;
+    } else {
+      delete node.dataset.zoom;
+    }
+  }
+
+  private _extent(): [number, number] {
+    return this._payload ? xExtent(this._payload) : [0, 0];
   }
 
   private _resize(): void {
@@ -200,6 +227,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
   private readonly _group = `traincurves-${Private.state.nextId++}`;
   private _lastData: unknown = undefined;
   private _payload: Payload | null = null;
+  private _zoom: ZoomState | null = null;
   private _echarts: ECharts | null = null;
 }
 

@@ -1,4 +1,9 @@
-import { escapeHTML, formatDuration, formatValue } from '../src/format';
+import {
+  escapeHTML,
+  formatDuration,
+  formatEpoch,
+  formatValue
+} from '../src/format';
 
 describe('formatting', () => {
   it.each([
@@ -18,6 +23,11 @@ describe('formatting', () => {
     [3725, '1h 02m']
   ])('formats %p seconds as %s', (seconds, text) => {
     expect(formatDuration(seconds)).toBe(text);
+  });
+
+  it('shows epochs as integers and batch positions to a tenth', () => {
+    expect(formatEpoch(12)).toBe('12');
+    expect(formatEpoch(1.1118607954545454)).toBe('1.1');
   });
 
   it('escapes every HTML-special character', () => {

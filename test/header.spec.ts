@@ -20,8 +20,8 @@ describe('renderHeader', () => {
     );
     expect(chips).toEqual([
       'loss0.1311',
-      'accuracy0.9661',
       'val_loss0.4377best 0.3957 @ 8',
+      'accuracy0.9661',
       'val_accuracy0.8833best 0.8917 @ 9'
     ]);
   });

@@ -43,6 +43,7 @@ test.describe('training panel', () => {
     ).toHaveCount(1);
     await expect(panel.locator('.tc-metric')).toHaveCount(4);
 
+    await loss.scrollIntoViewIfNeeded();
     const box = (await loss.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
     const tooltip = loss.locator('.tc-tooltip');
@@ -117,6 +118,7 @@ test.describe('training panel', () => {
       exact: true
     });
     await expect(legend).toHaveCount(1);
+    await chart.scrollIntoViewIfNeeded();
     const box = (await chart.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.55);
     const tooltip = chart.locator('.tc-tooltip');
