@@ -1,0 +1,117 @@
+"""``tc.lightning.LivePlot``: a PyTorch Lightning callback that shows a live
+training panel from ``trainer.callback_metrics``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..live import DEFAULT_EVERY
+from ..metrics import split
+from ..run import Run
+from ._guard import import_or_explain, never_raise
+
+pl = import_or_explain(
+    "lightning.pytorch", "lightning", "traincurves.lightning.LivePlot"
+)
+
+
+def _epoch_metrics(metrics: Mapping[str, Any], validation: bool) -> dict[str, Any]:
+    """Epoch-level values of one split; ``x_epoch`` is ``x``, ``x_step`` is skipped."""
+    chosen = {}
+    for key, value in metrics.items():
+        if key.endswith("_step") or (split(key) == "validation") != validation:
+            continue
+        chosen[key.removesuffix("_epoch")] = value
+    return chosen
+
+
+class LivePlot(pl.Callback):
+    """Show a live training panel for ``Trainer.fit``.
+
+    Args:
+        name: the run's name (default: the LightningModule's class name).
+        batches: also draw the batch-level training loss (from
+            ``training_step``'s returned loss).
+        every: minimum seconds between panel updates.
+        params: hyperparameters to show; the module's ``hparams`` are added.
+    """
+
+    def __init__(
+        self,
+        name: str | None = None,
+        *,
+        batches: bool = False,
+        every: float = DEFAULT_EVERY,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.name = name
+        self.batches = batches
+        self.every = every
+        self.hyperparams = dict(params or {})
+        self.run: Run | None = None
+
+    @never_raise
+    def on_train_start(self, trainer: Any, pl_module: Any) -> None:
+        params = {**dict(getattr(pl_module, "hparams", {}) or {}), **self.hyperparams}
+        max_epochs = trainer.max_epochs if (trainer.max_epochs or -1) > 0 else None
+        self.run = Run(
+            self.name or type(pl_module).__name__, params, total_epochs=max_epochs
+        )
+        steps = trainer.num_training_batches
+        if isinstance(steps, int) and steps > 0:
+            self.run.steps_per_epoch = steps
+        if trainer.is_global_zero:  # other ranks record, but show nothing
+            self.run.start_live(self.every)
+
+    @never_raise
+    def on_train_batch_end(
+        self, trainer: Any, pl_module: Any, outputs: Any, batch: Any, batch_idx: int
+    ) -> None:
+        if not self.batches or self.run is None:
+            return
+        loss = outputs.get("loss") if isinstance(outputs, Mapping) else outputs
+        if loss is not None:
+            self.run.log_batch(step=batch_idx, epoch=trainer.current_epoch, loss=loss)
+
+    @never_raise
+    def on_validation_epoch_end(self, trainer: Any, pl_module: Any) -> None:
+        if self.run is None or trainer.sanity_checking:
+            return
+        values = _epoch_metrics(trainer.callback_metrics, validation=True)
+        if values:
+            self.run.log(trainer.current_epoch, **values)
+
+    @never_raise
+    def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
+        if self.run is None:
+            return
+        values = _epoch_metrics(trainer.callback_metrics, validation=False)
+        self.run.log(trainer.current_epoch, **values)
+
+    @never_raise
+    def on_train_end(self, trainer: Any, pl_module: Any) -> None:
+        run = self.run
+        if run is None:
+            return
+        stopper = getattr(trainer, "early_stopping_callback", None)
+        stopped = getattr(stopper, "stopped_epoch", 0) or 0
+        if stopped > 0:
+            run.add_event("early_stop", int(stopped), monitor=str(stopper.monitor))
+            run.finish("stopped_early")
+        else:
+            run.finish("finished")
+        run.stop_live()
+
+    @never_raise
+    def on_exception(
+        self, trainer: Any, pl_module: Any, exception: BaseException
+    ) -> None:
+        run = self.run
+        if run is None or run.status != "running":
+            return
+        status = "interrupted" if isinstance(exception, KeyboardInterrupt) else "failed"
+        run.add_event(status, message=f"{type(exception).__name__}: {exception}")
+        run.finish(status)
+        run.stop_live()
