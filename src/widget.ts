@@ -140,7 +140,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
           this._createChart(echarts, spec.family);
         entry.node.style.height = `${settings.chartHeight}px`;
         entry.chart.setOption(spec.option, { replaceMerge: ['series'] });
-        this._showZoom(entry);
+        this._showViewState(entry);
         this._chartsNode.append(entry.node);
       }
       for (const [family, entry] of this._charts) {
@@ -175,15 +175,31 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     const entry = { node, chart };
     chart.on('datazoom', () => {
       this._zoom = readZoom(chart.getOption().dataZoom, this._extent());
-      this._showZoom(entry);
+      this._showViewState(entry);
     });
+    chart.on('legendselectchanged', () => this._showViewState(entry));
     this._charts.set(family, entry);
     return entry;
   }
 
-  /** The x window on the chart node, for people and tests inspecting it. */
-  private _showZoom({ node, chart }: ChartEntry): void {
-    const zoom = readZoom(chart.getOption().dataZoom, this._extent());
+  /**
+   * The view state ECharts holds (x window, hidden curves) mirrored on the
+   * chart node, for people and tests inspecting the page.
+   */
+  private _showViewState({ node, chart }: ChartEntry): void {
+    const option = chart.getOption();
+    const legend = (Array.isArray(option.legend) ? option.legend[0] : {}) as {
+      selected?: Record<string, boolean>;
+    };
+    const hidden = Object.entries(legend.selected ?? {})
+      .filter(([, shown]) => !shown)
+      .map(([name]) => name);
+    if (hidden.length > 0) {
+      node.dataset.hidden = JSON.stringify(hidden);
+    } else {
+      delete node.dataset.hidden;
+    }
+    const zoom = readZoom(option.dataZoom, this._extent());
     if (zoom && (zoom.start > 0 || zoom.end < 100)) {
       node.dataset.zoom = `${zoom.startValue.toFixed(2)}-${zoom.endValue.toFixed(2)}`;
     } else {

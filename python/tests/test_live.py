@@ -79,6 +79,7 @@ def test_one_panel_updated_in_place_and_throttled(digits, shell):
     assert run["progress"]["total"] == 12
     assert all(t is not None for t in run["time"])
     assert "finished, 12 epochs" in shell.messages[-1]["data"]["text/plain"]
+    assert not any("clear" in m for m in shell.messages)  # other outputs stay
 
 
 def test_first_update_shows_running_with_progress(digits, shell):

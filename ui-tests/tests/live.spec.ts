@@ -48,6 +48,12 @@ test('the demo panel grows live, keeps the zoom, and survives a reload', async (
       await expect(loss).toHaveAttribute('data-zoom', /.+/);
       zoomBefore = await loss.getAttribute('data-zoom');
       epochAtZoom = epoch;
+      // Hide a curve too: the choice must also survive the updates.
+      await loss
+        .locator('svg text')
+        .getByText('val_loss', { exact: true })
+        .click();
+      await expect(loss).toHaveAttribute('data-hidden', '["val_loss"]');
     } else if (
       zoomBefore !== null &&
       zoomAfter === null &&
@@ -60,6 +66,7 @@ test('the demo panel grows live, keeps the zoom, and survives a reload', async (
   expect(seen.size).toBeGreaterThanOrEqual(3);
   expect(zoomBefore).not.toBeNull();
   expect(zoomAfter).toBe(zoomBefore);
+  await expect(loss).toHaveAttribute('data-hidden', '["val_loss"]');
 
   await expect(panel.locator('.tc-status')).toHaveText('finished');
   await expect(progress).toHaveText(/^30 epochs/);
