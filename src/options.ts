@@ -277,7 +277,8 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
         nameLocation: 'middle',
         nameGap: 24,
         nameTextStyle: axisText,
-        min: 'dataMin',
+        // Whole epochs at the ends; batch curves start before epoch 1.
+        min: (extent: { min: number }) => Math.floor(extent.min),
         max: 'dataMax',
         minInterval: 1,
         axisLine: { lineStyle: { color: theme.axis } },
