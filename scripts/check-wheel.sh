@@ -9,7 +9,15 @@ trap 'rm -rf "$work"' EXIT
 "$root/.venv/bin/python" -m build --wheel --no-isolation --outdir "$work/dist" "$root" >/dev/null
 wheel="$(ls "$work"/dist/traincurves-*.whl)"
 echo "built $(basename "$wheel") ($(du -k "$wheel" | cut -f1) KiB)"
-unzip -l "$wheel" | grep -q 'share/jupyter/labextensions/jupyterlab-traincurves/install.json'
+"$root/.venv/bin/python" - "$wheel" <<'PY'
+import sys, zipfile
+names = zipfile.ZipFile(sys.argv[1]).namelist()
+wanted = "share/jupyter/labextensions/jupyterlab-traincurves/"
+missing = [f for f in ("install.json", "package.json", "static/style.js")
+           if not any(n.endswith(wanted + f) for n in names)]
+if missing:
+    sys.exit(f"the wheel lacks the labextension's {', '.join(missing)}")
+PY
 
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check "$wheel" "jupyterlab==4.6.6"

@@ -310,3 +310,46 @@ def test_batch_logging_is_cheap(shell):
         per_batch = (time.perf_counter() - start) / 20000
     assert len(run.batches["loss"]) == 20000
     assert per_batch < 1e-3  # generous bound; bench/ measures the real figure
+
+
+@pytest.mark.parametrize(
+    ("env", "primary"),
+    [
+        ({}, True),
+        ({"RANK": "0", "LOCAL_RANK": "0"}, True),
+        ({"RANK": "2"}, False),
+        ({"LOCAL_RANK": "1"}, False),
+        (
+            {
+                "TF_CONFIG": '{"cluster": {"worker": ["a", "b"]}, "task": {"type": "worker", "index": 0}}'
+            },
+            True,
+        ),
+        (
+            {
+                "TF_CONFIG": '{"cluster": {"worker": ["a", "b"]}, "task": {"type": "worker", "index": 1}}'
+            },
+            False,
+        ),
+        (
+            {
+                "TF_CONFIG": '{"cluster": {"chief": ["c"], "worker": ["a"]}, "task": {"type": "worker", "index": 0}}'
+            },
+            False,
+        ),
+        (
+            {
+                "TF_CONFIG": '{"cluster": {"chief": ["c"], "worker": ["a"]}, "task": {"type": "chief", "index": 0}}'
+            },
+            True,
+        ),
+    ],
+)
+def test_only_the_primary_process_shows_panels(monkeypatch, env, primary):
+    from traincurves.live import is_primary_process
+
+    for name in ("RANK", "LOCAL_RANK", "SLURM_PROCID", "TF_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert is_primary_process() is primary
