@@ -68,7 +68,9 @@ test-wheel: install
 test-ui: install $(CHROMIUM)
 	cd ui-tests && npx playwright test
 
-test: lint test-js test-py test-wheel test-ui
+# -k: one failing check does not hide the others; make still fails.
+test: install
+	$(MAKE) -k lint test-js test-py test-wheel test-ui
 
 bench: install $(CHROMIUM)
 	$(PY) bench/bundle_size.py
