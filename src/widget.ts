@@ -127,6 +127,9 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
       });
       const window = zoomAfterUpdate(this._zoom, xExtent(payload)[1]);
       const seen = new Set<string>();
+      // Reading sizes forces a layout: only do it when the layout changed.
+      let layoutChanged = false;
+      let order = 0;
       for (const spec of specs) {
         seen.add(spec.family);
         if (window && Array.isArray(spec.option.dataZoom)) {
@@ -135,22 +138,37 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
             ...window
           }));
         }
-        const entry =
-          this._charts.get(spec.family) ??
-          this._createChart(echarts, spec.family);
-        entry.node.style.height = `${settings.chartHeight}px`;
+        let entry = this._charts.get(spec.family);
+        if (!entry) {
+          entry = this._createChart(echarts, spec.family);
+          layoutChanged = true;
+        }
+        const height = `${settings.chartHeight}px`;
+        if (entry.node.style.height !== height) {
+          entry.node.style.height = height;
+          layoutChanged = true;
+        }
         entry.chart.setOption(spec.option, { replaceMerge: ['series'] });
         this._showViewState(entry);
-        this._chartsNode.append(entry.node);
+        if (this._chartsNode.children[order] !== entry.node) {
+          this._chartsNode.insertBefore(
+            entry.node,
+            this._chartsNode.children[order] ?? null
+          );
+        }
+        order++;
       }
       for (const [family, entry] of this._charts) {
         if (!seen.has(family)) {
           entry.chart.dispose();
           entry.node.remove();
           this._charts.delete(family);
+          layoutChanged = true;
         }
       }
-      this._resize();
+      if (layoutChanged) {
+        this._resize();
+      }
     } catch (error) {
       this._showError(error);
     }

@@ -93,8 +93,13 @@ class LiveDisplay:
             self._fail(error)
 
     def close(self) -> None:
-        """Send the final state, whatever the throttle says."""
+        """Send the final state: always, after the throttle interval (at most
+        a second) so the last message does not exceed the update rate."""
         self._pending = True
+        if self._handle is not None:
+            wait = self.every - (time.monotonic() - self._last)
+            if wait > 0:
+                time.sleep(min(wait, 1.0))
         self.flush()
         _untrack(self)
 
