@@ -52,3 +52,13 @@ def shell():
         yield recorder
     finally:
         ip.display_pub = original
+
+
+@pytest.fixture(autouse=True)
+def fresh_registry():
+    """Each test starts with no runs kept in the kernel registry."""
+    from traincurves import registry
+
+    registry.clear()
+    yield
+    registry.clear()

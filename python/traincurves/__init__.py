@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .compare import compare, runs
 from .display import show
 from .payload import MIME_TYPE
 from .run import Run
@@ -13,7 +14,7 @@ try:
 except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0+unknown"
 
-__all__ = ["MIME_TYPE", "LivePlot", "Run", "__version__", "show"]
+__all__ = ["MIME_TYPE", "LivePlot", "Run", "__version__", "compare", "runs", "show"]
 
 _INTEGRATIONS = {"keras", "lightning", "transformers"}
 

@@ -13,6 +13,7 @@ import os
 import time
 import warnings
 import weakref
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -43,11 +44,18 @@ def is_primary_process() -> bool:
 
 
 class LiveDisplay:
-    """The display of one run (or several) that is updated in place."""
+    """A display that is updated in place; ``build()`` makes its bundle."""
 
-    def __init__(self, runs: list[Run], every: float = DEFAULT_EVERY) -> None:
-        self.runs = runs
+    def __init__(
+        self,
+        build: Callable[[], dict],
+        every: float = DEFAULT_EVERY,
+        runs: Iterable[Run] = (),
+    ) -> None:
+        self.build = build
         self.every = every
+        # Runs this display follows; if the cell fails they end failed here.
+        self.runs = list(runs)
         self.enabled = is_primary_process()
         self.sent = 0
         self._handle: Any = None
@@ -56,21 +64,18 @@ class LiveDisplay:
         self._warned = False
         self.cell: int | None = None  # execution count of the cell it began in
 
-    def _bundle(self) -> dict:
-        from .payload import bundle
-
-        return bundle(self.runs)
-
-    def start(self) -> None:
+    def start(self, track: bool = True) -> None:
+        """Display it; ``track``: finish its runs if the cell fails."""
         if not self.enabled:
             return
         try:
             from IPython.display import display
 
-            self._handle = display(self._bundle(), raw=True, display_id=True)
+            self._handle = display(self.build(), raw=True, display_id=True)
             self._last = time.monotonic()
             self.sent += 1
-            _track(self)
+            if track:
+                _track(self)
         except Exception as error:  # never break training for a display
             self._fail(error)
 
@@ -86,7 +91,7 @@ class LiveDisplay:
             return
         self._pending = False
         try:
-            self._handle.update(self._bundle(), raw=True)
+            self._handle.update(self.build(), raw=True)
             self._last = time.monotonic()
             self.sent += 1
         except Exception as error:

@@ -19,7 +19,8 @@ Version 1, columnar::
                     "count": 8} | null,      # fractional epochs; maybe reduced
         "batches": batch_payload(run),
         "progress": {"epoch": 3, "total": 20, "elapsed": 3.4}
-      }]
+      }],
+      "view": {"metrics": ["val_accuracy"]}    # optional: only these metrics
     }
 
 NaN and infinities are written as ``null`` here, whatever JSON packer the
@@ -35,7 +36,7 @@ from typing import Any
 from .downsample import MAX_BATCH_POINTS, minmax_indices
 from .metrics import direction
 from .run import Run
-from .summary import summary
+from .summary import summary, table
 from .values import compact
 
 MIME_TYPE = "application/vnd.traincurves.v1+json"
@@ -117,11 +118,21 @@ def _shown_event(event: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def payload(runs: Iterable[Run]) -> dict[str, Any]:
-    return {"version": VERSION, "runs": [run_payload(run) for run in runs]}
+def payload(runs: Iterable[Run], metrics: list[str] | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "version": VERSION,
+        "runs": [run_payload(run) for run in runs],
+    }
+    if metrics:
+        data["view"] = {"metrics": list(metrics)}
+    return data
 
 
-def bundle(runs: Iterable[Run]) -> dict[str, Any]:
-    """The MIME bundle: the payload plus a text summary for everywhere else."""
+def bundle(runs: Iterable[Run], metrics: list[str] | None = None) -> dict[str, Any]:
+    """The MIME bundle: the payload plus a text summary for everywhere else.
+
+    ``metrics`` limits the panel to those metrics (``tc.compare(metric=...)``).
+    """
     runs = list(runs)
-    return {MIME_TYPE: payload(runs), "text/plain": summary(runs)}
+    text = summary(runs) if len(runs) == 1 else table(runs, metrics)
+    return {MIME_TYPE: payload(runs, metrics), "text/plain": text}

@@ -79,6 +79,7 @@ class Run:
         self._batch_values: dict[str, list[float | None]] = {}
         self._current_epoch = 0
         self._live: Any = None
+        self._registered = False
 
     # -- logging -------------------------------------------------------
 
@@ -115,8 +116,7 @@ class Run:
             time = _now() - self.started
         self._times[row] = time
         self._current_epoch = max(self._current_epoch, epoch + 1)
-        if self._live is not None:
-            self._live.changed()
+        self._changed()
 
     def log_batch(
         self, step: int | None = None, *, epoch: int | None = None, **values: Any
@@ -146,13 +146,19 @@ class Run:
         for column in self._batch_values.values():
             if len(column) == count:
                 column.append(None)
+        self._changed()
+
+    def _changed(self, final: bool = False) -> None:
         # Keras may run batch hooks in a worker thread; a display sent from
         # there can lose its cell, so those points wait for the next update.
-        if (
-            self._live is not None
-            and threading.current_thread() is threading.main_thread()
-        ):
+        if threading.current_thread() is not threading.main_thread():
+            return
+        if self._live is not None:
             self._live.changed()
+        if self._registered:
+            from . import registry
+
+            registry.changed(self, final)
 
     @property
     def batches(self) -> dict[str, list[Any]]:
@@ -165,7 +171,10 @@ class Run:
 
     @contextlib.contextmanager
     def live(
-        self, total_epochs: int | None = None, every: float | None = None
+        self,
+        total_epochs: int | None = None,
+        every: float | None = None,
+        keep: bool = False,
     ) -> Iterator[Run]:
         """Show a panel that follows this run while the block runs.
 
@@ -174,7 +183,7 @@ class Run:
         """
         if total_epochs is not None:
             self.total_epochs = total_epochs
-        self.start_live(every)
+        self.start_live(every, keep=keep)
         try:
             yield self
         except KeyboardInterrupt:
@@ -190,22 +199,41 @@ class Run:
         finally:
             self.stop_live()
 
-    def start_live(self, every: float | None = None) -> None:
-        """Display this run's panel and keep it updated as values are logged."""
+    def start_live(self, every: float | None = None, keep: bool = False) -> None:
+        """Display this run's panel and keep it updated as values are logged.
+
+        ``keep``: keep an earlier run of the same name (as ``name (2)``)
+        instead of replacing it in ``tc.runs()``.
+        """
         from .live import DEFAULT_EVERY, LiveDisplay
+        from .payload import bundle
 
         if not self._epochs and not self._batch_epoch:
             self.started = _now()
         self.status = "running"
         self.ended = None
-        self._live = LiveDisplay([self], DEFAULT_EVERY if every is None else every)
+        self.register(keep)
+        self._live = LiveDisplay(
+            lambda: bundle([self]), DEFAULT_EVERY if every is None else every, [self]
+        )
         self._live.start()
+
+    def register(self, keep: bool = False) -> None:
+        """Keep this run in the kernel's registry (``tc.runs()``, ``tc.compare``)."""
+        from . import registry
+
+        self._registered = True
+        registry.register(self, keep)
 
     def stop_live(self) -> None:
         """Send the final state of the panel and stop following the run."""
         if self._live is not None:
             live, self._live = self._live, None
             live.close()
+        if self._registered:
+            from . import registry
+
+            registry.changed(self, final=True)
 
     def _row(self, epoch: int) -> int:
         row = bisect.bisect_left(self._epochs, epoch)
@@ -316,6 +344,7 @@ class Run:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         from .payload import bundle
 
+        self.register()
         return bundle([self])
 
     def __repr__(self) -> str:

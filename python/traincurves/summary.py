@@ -64,3 +64,38 @@ def _run_summary(run: Run) -> list[str]:
 
 def summary(runs: list[Run]) -> str:
     return "\n".join(line for run in runs for line in _run_summary(run))
+
+
+def _best_text(run: Run, metric: str) -> str:
+    best = run.best(metric)
+    return f"{_number(best[1])} @ {best[0] + 1}" if best else "-"
+
+
+def table(runs: list[Run], metrics: list[str] | None = None) -> str:
+    """Several runs as a text table: status, epochs, best validation values,
+    final values and params."""
+    from .metrics import split
+
+    names: list[str] = []
+    for run in runs:
+        names += [m for m in run if m not in names and (not metrics or m in metrics)]
+    validation = [m for m in names if split(m) == "validation"]
+    header = ["run", "status", "epochs"]
+    header += [f"best {m}" for m in validation] + [f"final {m}" for m in names]
+    header.append("params")
+    rows = []
+    for run in runs:
+        last = {m: run.last(m) for m in names if m in run._values}
+        rows.append(
+            [run.name, _STATUS.get(run.status, run.status), str(len(run))]
+            + [_best_text(run, m) if m in run._values else "-" for m in validation]
+            + [_number(last[m][1]) if last.get(m) else "-" for m in names]
+            + [", ".join(f"{k}={v}" for k, v in run.params.items()) or "-"]
+        )
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [f"traincurves comparison of {len(runs)} runs"]
+    for row in [header, *rows]:
+        lines.append(
+            "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+        )
+    return "\n".join(lines)

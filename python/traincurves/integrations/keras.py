@@ -53,6 +53,8 @@ class LivePlot(keras.callbacks.Callback):
         every: minimum seconds between panel updates (default 0.25).
         params: hyperparameters to show with the run.
         stop_on_nan: stop training when a metric becomes NaN or infinite.
+        keep: keep an earlier run of the same name in ``tc.runs()`` (as
+            ``name (2)``) instead of replacing it.
     """
 
     def __init__(
@@ -64,6 +66,7 @@ class LivePlot(keras.callbacks.Callback):
         every: float = DEFAULT_EVERY,
         params: Mapping[str, Any] | None = None,
         stop_on_nan: bool = False,
+        keep: bool = False,
     ) -> None:
         super().__init__()
         self.name = name
@@ -71,6 +74,7 @@ class LivePlot(keras.callbacks.Callback):
         self.batches = batches
         self.every = every
         self.hyperparams = dict(params or {})
+        self.keep = keep
         self.stop_on_nan = stop_on_nan
         self.run: Run | None = None
         self._early_stopping: list[Any] = []
@@ -94,7 +98,7 @@ class LivePlot(keras.callbacks.Callback):
         self._early_stopping = [
             c for c in _find_callback_list(self) if _is_early_stopping(c)
         ]
-        self.run.start_live(self.every)
+        self.run.start_live(self.every, keep=self.keep)
 
     @never_raise
     def on_train_batch_end(

@@ -44,12 +44,14 @@ class LivePlot(pl.Callback):
         batches: bool = False,
         every: float = DEFAULT_EVERY,
         params: Mapping[str, Any] | None = None,
+        keep: bool = False,
     ) -> None:
         super().__init__()
         self.name = name
         self.batches = batches
         self.every = every
         self.hyperparams = dict(params or {})
+        self.keep = keep
         self.run: Run | None = None
 
     @never_raise
@@ -63,7 +65,7 @@ class LivePlot(pl.Callback):
         if isinstance(steps, int) and steps > 0:
             self.run.steps_per_epoch = steps
         if trainer.is_global_zero:  # other ranks record, but show nothing
-            self.run.start_live(self.every)
+            self.run.start_live(self.every, keep=self.keep)
 
     @never_raise
     def on_train_batch_end(

@@ -53,10 +53,12 @@ class LivePlot(hf.TrainerCallback):
         *,
         every: float = DEFAULT_EVERY,
         params: Mapping[str, Any] | None = None,
+        keep: bool = False,
     ) -> None:
         self.name = name
         self.every = every
         self.hyperparams = dict(params or {})
+        self.keep = keep
         self.run: Run | None = None
         self._epoch_losses: dict[str, list[float]] = {}
 
@@ -79,7 +81,7 @@ class LivePlot(hf.TrainerCallback):
         if state.max_steps and epochs:
             self.run.steps_per_epoch = math.ceil(state.max_steps / epochs)
         if state.is_world_process_zero:
-            self.run.start_live(self.every)
+            self.run.start_live(self.every, keep=self.keep)
 
     @never_raise
     def on_log(
