@@ -3,7 +3,8 @@
  * charts in headless Chromium, for one run of 4 metrics x N epochs.
  *
  *   node bench/render.mjs            # the tables
- *   node bench/render.mjs --profile [N]  # also a CPU profile of 4 x N (100000)
+ *   node bench/render.mjs --profile [N]  # also a CPU profile of 4 x N
+ *                                        # (N defaults to 100000)
  *
  * Needs node_modules (make install) and /usr/bin/chromium; never downloads.
  */
@@ -73,7 +74,8 @@ function makePayload(n, scale = n) {
     version: 1,
     runs: [
       {
-        id: `bench-${n}`,
+        // Stable across sizes: the update test must update the same series.
+        id: 'bench',
         name: 'bench',
         status: 'finished',
         params: { optimizer: 'adam', lr: 0.001, batch_size: 64 },
@@ -83,6 +85,7 @@ function makePayload(n, scale = n) {
         nonfinite: {},
         best,
         events: [],
+        batches: null,
         progress: { epoch: n, total: n, elapsed: time[n - 1] }
       }
     ]
@@ -91,11 +94,13 @@ function makePayload(n, scale = n) {
 
 // ---- statistics -----------------------------------------------------------
 
-/** Nearest-rank percentile: with 5-9 samples p90 is the slowest or next. */
+/** Nearest-rank percentile: with 7-15 samples p90 is the slowest or next. */
 function percentile(samples, p) {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
+
+const median = samples => percentile(samples, 50);
 
 const ms = v => v.toFixed(1).padStart(7);
 
@@ -171,10 +176,15 @@ async function main() {
       for (let i = 0; i < REPS[n]; i++) {
         times.push(await render(`p${n}`));
       }
-      const phases = await page.evaluate(
-        k => window.phases(window[k]),
+      // Median of 5: a single run of these few-ms steps is too noisy.
+      const runs = await page.evaluate(
+        k => [1, 2, 3, 4, 5].map(() => window.phases(window[k])),
         `p${n}`
       );
+      const phases = {
+        validate: median(runs.map(run => run.validate)),
+        options: median(runs.map(run => run.options))
+      };
       rows.push({ n, times, phases });
     }
 
@@ -198,14 +208,14 @@ async function main() {
       'points/series   reps   median      p90      min   target   validate  options'
     );
     for (const { n, times, phases } of rows) {
-      const median = percentile(times, 50);
+      const middle = median(times);
       const target = TARGETS[n];
       const verdict = target
-        ? `${median <= target ? '<=' : '> '}${String(target).padStart(4)}`
+        ? `${middle <= target ? '<=' : '> '}${String(target).padStart(4)}`
         : '';
       console.log(
         `${String(n).padStart(13)}  ${String(times.length).padStart(5)}  ` +
-          `${ms(median)}  ${ms(percentile(times, 90))}  ${ms(Math.min(...times))}` +
+          `${ms(middle)}  ${ms(percentile(times, 90))}  ${ms(Math.min(...times))}` +
           `   ${verdict.padEnd(6)}  ${ms(phases.validate)}  ${ms(phases.options)}`
       );
     }
@@ -217,10 +227,10 @@ async function main() {
     );
     console.log(
       `update 4 x 1000 -> 4 x 1001 in place, median of ${UPDATE_REPS}: ` +
-        `${ms(percentile(updates, 50)).trim()} (min ${ms(Math.min(...updates)).trim()})`
+        `${ms(median(updates)).trim()} (min ${ms(Math.min(...updates)).trim()})`
     );
     console.log(
-      '\nvalidate / options: validatePayload() and buildCharts() alone, once; ' +
+      '\nvalidate / options: validatePayload() and buildCharts() alone (median of 5); ' +
         'the rest is ECharts (sampling, layout, SVG) and the frame wait.'
     );
 
@@ -279,9 +289,9 @@ async function printProfile(page, n, renders = 5) {
       .slice(0, count)
       .map(([fn, t]) => `${ms(t)}  ${fn}`)
       .join('\n');
-  const median = percentile(times, 50);
   console.log(
-    `\nCPU profile, 4 x ${n}, ms per render (${renders} renders, median ${ms(median).trim()}):`
+    `\nCPU profile, 4 x ${n}, ms per render ` +
+      `(${renders} renders, median ${ms(median(times)).trim()}):`
   );
   console.log(`inclusive\n${top(inclusive, 40)}\nself\n${top(self, 15)}`);
 }

@@ -173,3 +173,20 @@ export function renderHeader(run: RunPayload): HTMLElement {
   }
   return header;
 }
+
+/** The header of a panel comparing runs: the table under the charts says more. */
+export function renderComparisonHeader(runs: RunPayload[]): HTMLElement {
+  const header = el('div', 'tc-header');
+  const title = el('div', 'tc-title');
+  const running = runs.filter(run => run.status === 'running').length;
+  title.append(
+    el('span', 'tc-name', 'comparison'),
+    el(
+      'span',
+      'tc-progress',
+      `${runs.length} runs` + (running ? ` · ${running} running` : '')
+    )
+  );
+  header.append(title);
+  return header;
+}

@@ -8,10 +8,12 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { IThemeManager } from '@jupyterlab/apputils';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
+import { notebookRunFinder } from './notebook';
 import { MIME_TYPE } from './payload';
 import { readSettings } from './settings';
 import { TrainCurvesPanel } from './widget';
@@ -34,14 +36,18 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: 'Interactive training curves for traincurves outputs.',
   autoStart: true,
   requires: [IRenderMimeRegistry],
-  optional: [ISettingRegistry, IThemeManager],
+  optional: [ISettingRegistry, IThemeManager, INotebookTracker],
   activate: (
     _app: JupyterFrontEnd,
     rendermime: IRenderMimeRegistry,
     settingRegistry: ISettingRegistry | null,
-    themeManager: IThemeManager | null
+    themeManager: IThemeManager | null,
+    notebooks: INotebookTracker | null
   ) => {
     rendermime.addFactory(rendererFactory, 40);
+    if (notebooks) {
+      TrainCurvesPanel.findRuns = notebookRunFinder(notebooks);
+    }
     themeManager?.themeChanged.connect(() => {
       // The new theme's CSS variables apply on the next frame.
       requestAnimationFrame(() => TrainCurvesPanel.refreshTheme());

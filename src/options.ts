@@ -5,6 +5,7 @@
 
 import type { EChartsOption, LineSeriesOption } from 'echarts';
 
+import { legendLabel, runColors } from './compare';
 import { formatEpoch, formatValue } from './format';
 import { familiesOf, splitOf } from './metrics';
 import type { Payload, RunPayload } from './payload';
@@ -27,22 +28,60 @@ export function seriesId(run: RunPayload, metric: string): string {
   return `${run.id}\u0000${metric}`;
 }
 
-/** The name shown in legends and tooltips. */
-export function seriesName(
-  run: RunPayload,
-  metric: string,
-  runCount: number
-): string {
-  return runCount > 1 ? `${run.name} · ${metric}` : metric;
+/** How one run's curves look on one chart. */
+interface Look {
+  /** Legend name: the metric for one run; the run and its best otherwise. */
+  name: (metric: string) => string;
+  color: (metric: string) => string;
 }
 
-function colorFor(metric: string, theme: Theme): string {
+function colorBySplit(metric: string, theme: Theme): string {
   const split = splitOf(metric);
   return split === 'validation'
     ? theme.validation
     : split === 'test'
       ? theme.test
       : theme.train;
+}
+
+/**
+ * One run: a colour per split, a legend entry per metric. Several runs: a
+ * colour per run (validation dashed), one legend entry per run and chart.
+ */
+function lookFor(
+  run: RunPayload,
+  family: string[],
+  payload: Payload,
+  colors: Map<string, string>,
+  theme: Theme
+): Look {
+  if (payload.runs.length === 1) {
+    return {
+      name: metric => metric,
+      color: metric => colorBySplit(metric, theme)
+    };
+  }
+  const label = legendLabel(run, family);
+  const color = colors.get(run.id)!;
+  return { name: () => label, color: () => color };
+}
+
+/** The text naming a curve in tooltips: metric, with the run when several. */
+export function curveLabels(payload: Payload): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const run of payload.runs) {
+    const names = new Set([
+      ...Object.keys(run.metrics),
+      ...Object.keys(run.batches?.metrics ?? {})
+    ]);
+    for (const metric of names) {
+      const label =
+        payload.runs.length > 1 ? `${run.name} · ${metric}` : metric;
+      labels.set(seriesId(run, metric), label);
+      labels.set(`${seriesId(run, metric)}\u0000batch`, `${label} (batch)`);
+    }
+  }
+  return labels;
 }
 
 /** Epochs where a run of non-finite values starts: one marker per episode. */
@@ -83,17 +122,17 @@ export function seriesData(
 function lineSeries(
   run: RunPayload,
   metric: string,
-  runCount: number,
+  look: Look,
   theme: Theme
 ): LineSeriesOption {
-  const color = colorFor(metric, theme);
+  const color = look.color(metric);
   const validation = splitOf(metric) === 'validation';
   const best = run.best[metric];
   const bad = run.nonfinite[metric] ?? [];
   return {
     type: 'line',
     id: seriesId(run, metric),
-    name: seriesName(run, metric, runCount),
+    name: look.name(metric),
     data: seriesData(run, metric),
     connectNulls: false,
     showSymbol: run.epochs.length <= 40,
@@ -145,20 +184,21 @@ function lineSeries(
 function batchSeries(
   run: RunPayload,
   metric: string,
-  runCount: number,
-  theme: Theme
+  look: Look,
+  single: boolean
 ): LineSeriesOption {
   const batches = run.batches!;
   const values = batches.metrics[metric];
   return {
     type: 'line',
     id: `${seriesId(run, metric)}\u0000batch`,
-    name: `${seriesName(run, metric, runCount)} (batch)`,
+    // Several runs: the faint curve toggles with its run's legend entry.
+    name: single ? `${metric} (batch)` : look.name(metric),
     data: batches.x.map((x, i) => [x, values[i]]),
     connectNulls: false,
     showSymbol: false,
     sampling: 'lttb',
-    color: colorFor(metric, theme),
+    color: look.color(metric),
     lineStyle: { width: 1, opacity: 0.35 },
     z: 1,
     emphasis: { disabled: true }
@@ -211,18 +251,26 @@ export function nonfiniteLookup(payload: Payload) {
 
 export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
   const { theme } = opts;
+  const shown = payload.view.metrics;
   const names = new Set<string>();
-  payload.runs.forEach(run =>
-    Object.keys(run.metrics).forEach(m => names.add(m))
-  );
+  payload.runs.forEach(run => {
+    Object.keys(run.metrics).forEach(m => names.add(m));
+    Object.keys(run.batches?.metrics ?? {}).forEach(m => names.add(m));
+  });
+  if (shown) {
+    [...names].filter(m => !shown.includes(m)).forEach(m => names.delete(m));
+  }
   const lookup = nonfiniteLookup(payload);
+  const labels = curveLabels(payload);
+  const colors = runColors(payload.runs, theme.runPalette);
+  const single = payload.runs.length === 1;
   const axisText = { color: theme.textMuted, fontFamily: theme.fontFamily };
   return [...familiesOf(names)].map(([family, metrics]) => {
     const series = payload.runs.flatMap(run => {
-      const count = payload.runs.length;
+      const look = lookFor(run, metrics, payload, colors, theme);
       const epochSeries = metrics
         .filter(metric => metric in run.metrics)
-        .map(metric => lineSeries(run, metric, count, theme));
+        .map(metric => lineSeries(run, metric, look, theme));
       const events = eventLines(run, theme);
       if (events && epochSeries.length > 0) {
         // Early stopping is drawn with the chart's first curve.
@@ -236,7 +284,7 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
       }
       const fine = metrics
         .filter(metric => run.batches && metric in run.batches.metrics)
-        .map(metric => batchSeries(run, metric, count, theme));
+        .map(metric => batchSeries(run, metric, look, single));
       return [...epochSeries, ...fine];
     });
     const option: EChartsOption = {
@@ -269,7 +317,7 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
         textStyle: { color: theme.text, fontFamily: theme.fontFamily },
         className: 'tc-tooltip',
         formatter: (params: unknown) =>
-          formatTooltip(params as TooltipItem[], lookup)
+          formatTooltip(params as TooltipItem[], lookup, labels)
       },
       xAxis: {
         type: 'value',

@@ -64,9 +64,16 @@ export interface RunPayload {
   progress: Progress;
 }
 
+/** What the panel shows of its runs; absent means everything. */
+export interface View {
+  /** Only these metrics (`tc.compare(metric=...)`). */
+  metrics: string[] | null;
+}
+
 export interface Payload {
   version: 1;
   runs: RunPayload[];
+  view: View;
 }
 
 /** A payload that cannot be drawn; the message names the offending field. */
@@ -274,8 +281,16 @@ export function validatePayload(data: unknown): Payload {
   if (runs.length === 0) {
     throw new PayloadError('payload.runs is empty: there is no run to show');
   }
+  const viewIn = object(root.view ?? {}, 'payload.view');
+  const metrics =
+    viewIn.metrics === null || viewIn.metrics === undefined
+      ? null
+      : array(viewIn.metrics, 'payload.view.metrics').map((m, i) =>
+          string(m, `payload.view.metrics[${i}]`)
+        );
   return {
     version: PAYLOAD_VERSION,
-    runs: runs.map((run, i) => validateRun(run, `payload.runs[${i}]`))
+    runs: runs.map((run, i) => validateRun(run, `payload.runs[${i}]`)),
+    view: { metrics }
   };
 }

@@ -17,6 +17,8 @@ export interface Theme {
   best: string;
   bad: string;
   tooltipBackground: string;
+  /** One colour per run when a panel compares runs. */
+  runPalette: string[];
 }
 
 export const LIGHT_THEME: Theme = {
@@ -31,10 +33,23 @@ export const LIGHT_THEME: Theme = {
   test: '#2ca02c',
   best: '#2ca02c',
   bad: '#d62728',
-  tooltipBackground: '#ffffff'
+  tooltipBackground: '#ffffff',
+  // Tableau 10: distinct hues that read on light and dark backgrounds.
+  runPalette: [
+    '#4e79a7',
+    '#f28e2b',
+    '#e15759',
+    '#76b7b2',
+    '#59a14f',
+    '#edc948',
+    '#b07aa1',
+    '#ff9da7',
+    '#9c755f',
+    '#bab0ac'
+  ]
 };
 
-const VARIABLES: Record<keyof Theme, string> = {
+const VARIABLES: Record<Exclude<keyof Theme, 'runPalette'>, string> = {
   background: '--jp-layout-color0',
   text: '--jp-ui-font-color1',
   textMuted: '--jp-ui-font-color2',
@@ -53,7 +68,7 @@ const VARIABLES: Record<keyof Theme, string> = {
 export function readTheme(node: Element): Theme {
   const style = getComputedStyle(node);
   const theme = { ...LIGHT_THEME };
-  for (const key of Object.keys(VARIABLES) as (keyof Theme)[]) {
+  for (const key of Object.keys(VARIABLES) as (keyof typeof VARIABLES)[]) {
     const value = style.getPropertyValue(VARIABLES[key]).trim();
     if (value) {
       theme[key] = value;

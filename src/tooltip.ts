@@ -28,6 +28,7 @@ function swatch(color: unknown): string {
 export function formatTooltip(
   items: TooltipItem | TooltipItem[],
   nonfinite: NonFiniteLookup,
+  labels: Map<string, string> = new Map(),
   xLabel = 'epoch'
 ): string {
   const list = Array.isArray(items) ? items : [items];
@@ -49,7 +50,9 @@ export function formatTooltip(
           : '–';
     return (
       `<div class="tc-tooltip-row">${swatch(item.color)}` +
-      `<span class="tc-tooltip-name">${escapeHTML(item.seriesName ?? '')}</span>` +
+      `<span class="tc-tooltip-name">${escapeHTML(
+        labels.get(item.seriesId ?? '') ?? item.seriesName ?? ''
+      )}</span>` +
       `<span class="tc-tooltip-value">${value}</span></div>`
     );
   });

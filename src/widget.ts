@@ -7,13 +7,17 @@
 
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { Message } from '@lumino/messaging';
+import type { ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import type { EChartsType } from 'echarts/core';
 
+import { runColors } from './compare';
 import { ECharts, loadECharts } from './echarts';
-import { renderHeader } from './header';
+import { renderComparisonHeader, renderHeader, STATUS_TEXT } from './header';
+import type { RunFinder } from './notebook';
 import { buildCharts } from './options';
-import { Payload, validatePayload } from './payload';
+import { Payload, RunPayload, validatePayload } from './payload';
+import { renderTable, SortState } from './table';
 import { DEFAULT_SETTINGS, PanelSettings } from './settings';
 import { readTheme } from './theme';
 import { readZoom, xExtent, ZoomState, zoomAfterUpdate } from './zoom';
@@ -36,7 +40,14 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     this._error.setAttribute('role', 'alert');
     this._error.hidden = true;
     this._chartsNode.className = 'tc-charts';
-    this.node.append(this._error, this._header, this._chartsNode);
+    this._tableNode.className = 'tc-table-host';
+    this.node.append(
+      this._error,
+      this._header,
+      this._toolbar(),
+      this._chartsNode,
+      this._tableNode
+    );
     this._observer = new ResizeObserver(() => this._resize());
     Private.panels.add(this);
   }
@@ -46,6 +57,9 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     Private.state.settings = settings;
     Private.panels.forEach(panel => panel.redraw());
   }
+
+  /** How panels find the other runs of their notebook (set by the plugin). */
+  static findRuns: RunFinder | null = null;
 
   /** Re-read theme colours in every open panel. */
   static refreshTheme(): void {
@@ -86,6 +100,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
       return;
     }
     this._observer.disconnect();
+    this._watchNotebook(false);
     this._charts.forEach(entry => entry.chart.dispose());
     this._charts.clear();
     Private.panels.delete(this);
@@ -115,13 +130,20 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
 
   private _draw(): void {
     const echarts = this._echarts!;
-    const payload = this._payload!;
+    const own = this._payload!;
+    const payload = { ...own, runs: [...own.runs, ...this._overlays()] };
     try {
       this._error.hidden = true;
-      this._header.replaceChildren(...payload.runs.map(renderHeader));
+      this._header.replaceChildren(
+        own.runs.length === 1
+          ? renderHeader(own.runs[0])
+          : renderComparisonHeader(own.runs)
+      );
       const settings = Private.state.settings;
+      const theme = readTheme(document.body);
+      this._drawTable(payload, theme.runPalette);
       const specs = buildCharts(payload, {
-        theme: readTheme(document.body),
+        theme,
         // Only the first drawing may animate; updates must not flicker.
         animation: settings.animation && this._charts.size === 0
       });
@@ -172,6 +194,125 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     } catch (error) {
       this._showError(error);
     }
+  }
+
+  /** Runs of other outputs picked in the Compare menu, freshest data. */
+  private _overlays(): RunPayload[] {
+    if (this._overlayIds.size === 0) {
+      return [];
+    }
+    const found = TrainCurvesPanel.findRuns?.(this.node)?.runs ?? [];
+    for (const run of found) {
+      if (this._overlayIds.has(run.id)) {
+        this._overlayRuns.set(run.id, run);
+      }
+    }
+    const own = new Set(this._payload?.runs.map(run => run.id));
+    return [...this._overlayIds]
+      .filter(id => !own.has(id))
+      .map(id => this._overlayRuns.get(id))
+      .filter((run): run is RunPayload => run !== undefined);
+  }
+
+  private _drawTable(payload: Payload, palette: string[]): void {
+    if (payload.runs.length < 2) {
+      this._tableNode.replaceChildren();
+      return;
+    }
+    const colors = runColors(payload.runs, palette);
+    this._tableNode.replaceChildren(
+      renderTable(payload, colors, this._sort, key => {
+        this._sort =
+          this._sort?.key === key
+            ? { key, descending: !this._sort.descending }
+            : { key, descending: false };
+        this._drawTable(payload, palette);
+      })
+    );
+  }
+
+  /** The Compare menu: other runs of this notebook, overlaid when picked. */
+  private _toolbar(): HTMLElement {
+    const toolbar = document.createElement('div');
+    toolbar.className = 'tc-toolbar';
+    const menu = document.createElement('details');
+    menu.className = 'tc-compare';
+    const summary = document.createElement('summary');
+    summary.textContent = 'Compare';
+    summary.title = 'Overlay other training runs shown in this notebook';
+    const list = document.createElement('div');
+    list.className = 'tc-compare-list';
+    menu.append(summary, list);
+    menu.addEventListener('toggle', () => {
+      if (menu.open) {
+        this._fillCompareList(list);
+      }
+    });
+    toolbar.append(menu);
+    return toolbar;
+  }
+
+  private _fillCompareList(list: HTMLElement): void {
+    const own = new Set(this._payload?.runs.map(run => run.id));
+    const found = TrainCurvesPanel.findRuns?.(this.node);
+    const others = (found?.runs ?? []).filter(run => !own.has(run.id));
+    if (others.length === 0) {
+      const empty = document.createElement('div');
+      empty.className = 'tc-compare-empty';
+      empty.textContent = found
+        ? 'No other traincurves runs in this notebook.'
+        : 'Other runs are listed when the panel is in a notebook.';
+      list.replaceChildren(empty);
+      return;
+    }
+    list.replaceChildren(
+      ...others.map(run => {
+        const label = document.createElement('label');
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        box.checked = this._overlayIds.has(run.id);
+        box.addEventListener('change', () => {
+          if (box.checked) {
+            this._overlayIds.add(run.id);
+            this._overlayRuns.set(run.id, run);
+          } else {
+            this._overlayIds.delete(run.id);
+          }
+          this._watchNotebook(this._overlayIds.size > 0);
+          this.redraw();
+        });
+        const name = document.createElement('span');
+        name.className = 'tc-compare-name';
+        name.textContent = run.name;
+        const detail = document.createElement('span');
+        detail.className = 'tc-compare-detail';
+        detail.textContent = `${STATUS_TEXT[run.status]}, ${run.epochs.length} epochs`;
+        label.append(box, name, detail);
+        return label;
+      })
+    );
+  }
+
+  /** While runs are overlaid, follow their outputs as they change. */
+  private _watchNotebook(on: boolean): void {
+    const signal = on ? TrainCurvesPanel.findRuns?.(this.node)?.changed : null;
+    if (this._watched === signal) {
+      return;
+    }
+    this._watched?.disconnect(this._onNotebookChanged, this);
+    this._watched = signal ?? null;
+    this._watched?.connect(this._onNotebookChanged, this);
+  }
+
+  private _onNotebookChanged(): void {
+    if (this._redrawQueued) {
+      return;
+    }
+    this._redrawQueued = true;
+    requestAnimationFrame(() => {
+      this._redrawQueued = false;
+      this.redraw();
+    });
   }
 
   private _createChart(echarts: ECharts, family: string): ChartEntry {
@@ -262,6 +403,12 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
   private _lastData: unknown = undefined;
   private _payload: Payload | null = null;
   private _zoom: ZoomState | null = null;
+  private readonly _tableNode = document.createElement('div');
+  private _sort: SortState | null = null;
+  private readonly _overlayIds = new Set<string>();
+  private readonly _overlayRuns = new Map<string, RunPayload>();
+  private _watched: ISignal<unknown, void> | null = null;
+  private _redrawQueued = false;
   private _echarts: ECharts | null = null;
 }
 

@@ -1,0 +1,57 @@
+/**
+ * Finding the other traincurves runs of a notebook in its outputs, so a panel
+ * can overlay them with no kernel: the saved outputs are the data.
+ */
+
+import type { INotebookTracker } from '@jupyterlab/notebook';
+import type { ICodeCellModel } from '@jupyterlab/cells';
+import type { ISignal } from '@lumino/signaling';
+
+import { MIME_TYPE, RunPayload, validatePayload } from './payload';
+
+export interface NotebookRuns {
+  runs: RunPayload[];
+  /** Emitted when any output of the notebook changes. */
+  changed: ISignal<unknown, void>;
+}
+
+export type RunFinder = (node: HTMLElement) => NotebookRuns | null;
+
+/** Every run in the outputs of the notebook holding `node`, once each. */
+export function notebookRunFinder(tracker: INotebookTracker): RunFinder {
+  return node => {
+    const panel = tracker.find(p => p.node.contains(node));
+    const model = panel?.model;
+    if (!model) {
+      return null;
+    }
+    const byId = new Map<string, RunPayload>();
+    for (let i = 0; i < model.cells.length; i++) {
+      const cell = model.cells.get(i);
+      if (cell.type !== 'code') {
+        continue;
+      }
+      const outputs = (cell as ICodeCellModel).outputs;
+      for (let j = 0; j < outputs.length; j++) {
+        const data = outputs.get(j).data[MIME_TYPE];
+        if (data === undefined) {
+          continue;
+        }
+        let runs: RunPayload[] = [];
+        try {
+          runs = validatePayload(data).runs;
+        } catch {
+          continue; // that output shows its own error
+        }
+        for (const run of runs) {
+          // The same run in a live panel and a comparison: keep the longest.
+          const seen = byId.get(run.id);
+          if (!seen || run.epochs.length > seen.epochs.length) {
+            byId.set(run.id, run);
+          }
+        }
+      }
+    }
+    return { runs: [...byId.values()], changed: model.contentChanged };
+  };
+}
