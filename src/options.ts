@@ -119,6 +119,25 @@ export function seriesData(
   return points;
 }
 
+/**
+ * Points as ECharts reads them fastest: a flat Float64Array of x, y pairs
+ * (NaN for a gap), which it uses without copying or checking each point.
+ */
+export function packPoints(points: [number, number | null][]): Float64Array {
+  const packed = new Float64Array(points.length * 2);
+  points.forEach(([x, y], i) => {
+    packed[2 * i] = x;
+    packed[2 * i + 1] = y ?? NaN;
+  });
+  return packed;
+}
+
+function nearRightEdge(run: RunPayload, epoch: number): boolean {
+  const first = run.epochs[0];
+  const last = run.epochs[run.epochs.length - 1];
+  return last > first && (epoch - first) / (last - first) > 0.8;
+}
+
 function lineSeries(
   run: RunPayload,
   metric: string,
@@ -133,7 +152,8 @@ function lineSeries(
     type: 'line',
     id: seriesId(run, metric),
     name: look.name(metric),
-    data: seriesData(run, metric),
+    data: packPoints(seriesData(run, metric)) as unknown as number[],
+    dimensions: ['x', 'y'],
     connectNulls: false,
     showSymbol: run.epochs.length <= 40,
     symbolSize: 5,
@@ -152,7 +172,8 @@ function lineSeries(
               borderWidth: 2
             },
             label: {
-              position: 'top',
+              // Near the right edge a label above the point would be cut off.
+              position: nearRightEdge(run, best.epoch) ? 'left' : 'top',
               color: theme.text,
               fontSize: 11,
               formatter: `best ${formatValue(best.value)} @ ${best.epoch}`
@@ -194,7 +215,10 @@ function batchSeries(
     id: `${seriesId(run, metric)}\u0000batch`,
     // Several runs: the faint curve toggles with its run's legend entry.
     name: single ? `${metric} (batch)` : look.name(metric),
-    data: batches.x.map((x, i) => [x, values[i]]),
+    data: packPoints(
+      batches.x.map((x, i): [number, number | null] => [x, values[i]])
+    ) as unknown as number[],
+    dimensions: ['x', 'y'],
     connectNulls: false,
     showSymbol: false,
     sampling: 'lttb',

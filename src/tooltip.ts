@@ -43,7 +43,8 @@ export function formatTooltip(
     const y = Array.isArray(item.value) ? item.value[1] : item.value;
     const bad = nonfinite(item.seriesId ?? '', x);
     const value =
-      typeof y === 'number'
+      // Packed series hold NaN where a value is missing.
+      typeof y === 'number' && !Number.isNaN(y)
         ? escapeHTML(formatValue(y))
         : bad
           ? `<span class="tc-tooltip-bad">${escapeHTML(bad)}</span>`

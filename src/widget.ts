@@ -25,6 +25,8 @@ import { readZoom, xExtent, ZoomState, zoomAfterUpdate } from './zoom';
 interface ChartEntry {
   node: HTMLDivElement;
   chart: EChartsType;
+  /** Legend entries the user switched off. */
+  hidden: string[];
 }
 
 /** Width used to lay out a chart while its output is detached or hidden. */
@@ -151,6 +153,19 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
       const seen = new Set<string>();
       // Reading sizes forces a layout: only do it when the layout changed.
       let layoutChanged = false;
+      // Every new chart's box exists before any chart is drawn, so none is
+      // drawn at a width it loses as soon as its neighbour appears.
+      const fresh = new Map<string, HTMLDivElement>();
+      for (const spec of specs) {
+        if (!this._charts.has(spec.family)) {
+          const node = document.createElement('div');
+          node.className = 'tc-chart';
+          node.dataset.family = spec.family;
+          node.style.height = `${settings.chartHeight}px`;
+          this._chartsNode.append(node);
+          fresh.set(spec.family, node);
+        }
+      }
       let order = 0;
       for (const spec of specs) {
         seen.add(spec.family);
@@ -162,7 +177,11 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
         }
         let entry = this._charts.get(spec.family);
         if (!entry) {
-          entry = this._createChart(echarts, spec.family);
+          entry = this._createChart(
+            echarts,
+            spec.family,
+            fresh.get(spec.family)!
+          );
           layoutChanged = true;
         }
         const height = `${settings.chartHeight}px`;
@@ -315,12 +334,11 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     });
   }
 
-  private _createChart(echarts: ECharts, family: string): ChartEntry {
-    const node = document.createElement('div');
-    node.className = 'tc-chart';
-    node.dataset.family = family;
-    node.style.height = `${Private.state.settings.chartHeight}px`;
-    this._chartsNode.append(node);
+  private _createChart(
+    echarts: ECharts,
+    family: string,
+    node: HTMLDivElement
+  ): ChartEntry {
     // A detached or windowed-out output has no size yet: lay out at a fixed
     // size rather than 0x0, and resize once it is visible.
     const sized = node.clientWidth > 0;
@@ -331,34 +349,36 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     });
     chart.group = this._group;
     echarts.connect(this._group);
-    const entry = { node, chart };
-    chart.on('datazoom', () => {
-      this._zoom = readZoom(chart.getOption().dataZoom, this._extent());
+    const entry: ChartEntry = { node, chart, hidden: [] };
+    // The events carry the new state: no getOption(), which copies all data.
+    chart.on('datazoom', (event: unknown) => {
+      const e = event as { batch?: unknown[] };
+      this._zoom = readZoom([e.batch?.[0] ?? e], this._extent());
+      this._charts.forEach(other => this._showViewState(other));
+    });
+    chart.on('legendselectchanged', (event: unknown) => {
+      const selected = (event as { selected?: Record<string, boolean> })
+        .selected;
+      entry.hidden = Object.entries(selected ?? {})
+        .filter(([, shown]) => !shown)
+        .map(([name]) => name);
       this._showViewState(entry);
     });
-    chart.on('legendselectchanged', () => this._showViewState(entry));
     this._charts.set(family, entry);
     return entry;
   }
 
   /**
-   * The view state ECharts holds (x window, hidden curves) mirrored on the
-   * chart node, for people and tests inspecting the page.
+   * The view state (x window, hidden curves) mirrored on the chart node, for
+   * people and tests inspecting the page.
    */
-  private _showViewState({ node, chart }: ChartEntry): void {
-    const option = chart.getOption();
-    const legend = (Array.isArray(option.legend) ? option.legend[0] : {}) as {
-      selected?: Record<string, boolean>;
-    };
-    const hidden = Object.entries(legend.selected ?? {})
-      .filter(([, shown]) => !shown)
-      .map(([name]) => name);
+  private _showViewState({ node, hidden }: ChartEntry): void {
     if (hidden.length > 0) {
       node.dataset.hidden = JSON.stringify(hidden);
     } else {
       delete node.dataset.hidden;
     }
-    const zoom = readZoom(option.dataZoom, this._extent());
+    const zoom = this._zoom;
     if (zoom && (zoom.start > 0 || zoom.end < 100)) {
       node.dataset.zoom = `${zoom.startValue.toFixed(2)}-${zoom.endValue.toFixed(2)}`;
     } else {

@@ -4,6 +4,7 @@ import {
   buildCharts,
   nonfiniteLookup,
   nonfiniteStarts,
+  packPoints,
   seriesData
 } from '../src/options';
 import { validatePayload } from '../src/payload';
@@ -124,9 +125,9 @@ describe('live runs', () => {
     ]);
     expect(batch.showSymbol).toBe(false);
     expect(batch.lineStyle?.opacity).toBeLessThan(1);
-    const data = batch.data as [number, number | null][];
-    expect(data[3]).toEqual([1, 1.0]);
-    expect(data[22]).toEqual([5.75, null]);
+    const data = Array.from(batch.data as unknown as Float64Array);
+    expect(data.slice(6, 8)).toEqual([1, 1.0]);
+    expect(data.slice(44, 46)).toEqual([5.75, NaN]);
   });
 
   it('marks where early stopping fired', () => {
@@ -138,6 +139,19 @@ describe('live runs', () => {
         d.name
       ])
     ).toEqual([[6, 'early stop @ 6']]);
+  });
+});
+
+describe('packPoints', () => {
+  it('flattens x, y pairs with NaN for gaps', () => {
+    expect(
+      Array.from(
+        packPoints([
+          [1, 0.5],
+          [2, null]
+        ])
+      )
+    ).toEqual([1, 0.5, 2, NaN]);
   });
 });
 

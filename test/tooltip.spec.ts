@@ -42,7 +42,7 @@ describe('formatTooltip', () => {
 
   it('says nan where the value was not finite', () => {
     const html = formatTooltip(
-      [{ seriesId: 'a', seriesName: 'loss', value: [5, null] }],
+      [{ seriesId: 'a', seriesName: 'loss', value: [5, NaN] }],
       (id, epoch) => (id === 'a' && epoch === 5 ? 'nan' : undefined)
     );
     expect(html).toContain('<span class="tc-tooltip-bad">nan</span>');

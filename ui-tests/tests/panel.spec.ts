@@ -100,6 +100,33 @@ test.describe('training panel', () => {
     await expect(errors.nth(1)).toContainText('reads version 1');
   });
 
+  test('NaN and inf show as a gap, a marker and a warning', async ({
+    page
+  }) => {
+    const { source } = fixtureHistory('nonfinite');
+    await runInNewNotebook(
+      page,
+      `import traincurves as tc\ntc.show(${source}, name="diverging")`
+    );
+    const panel = page.locator('.jp-OutputArea .tc-panel');
+    await expect(panel.locator('.tc-warning')).toHaveText([
+      'loss became inf at epoch 5',
+      'val_loss became nan at epoch 3'
+    ]);
+    const loss = panel.locator('.tc-chart[data-family="loss"]');
+    await expect(
+      loss.locator('svg text').getByText('inf @ 5', { exact: true })
+    ).toHaveCount(1);
+    await loss.scrollIntoViewIfNeeded();
+    const box = (await loss.boundingBox())!;
+    // Epoch 6 of 1..7 inside the grid (56 px left, 24 px right margins).
+    const x = box.x + 56 + ((box.width - 80) * 5) / 6;
+    await page.mouse.move(x, box.y + box.height * 0.5);
+    const tooltip = loss.locator('.tc-tooltip');
+    await expect(tooltip).toContainText('epoch 6');
+    await expect(tooltip.locator('.tc-tooltip-bad')).toHaveText(['nan', 'nan']);
+  });
+
   test('names are text, never HTML', async ({ page }) => {
     const { name, source } = fixtureHistory('hostile_names');
     await runInNewNotebook(
