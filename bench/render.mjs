@@ -54,6 +54,8 @@ const CURVES = {
 };
 
 /** A v1 payload (src/payload.ts) of one finished run of `n` epochs. */
+const COMPARE_REPS = 7;
+
 function makePayload(n, scale = n) {
   const epochs = Array.from({ length: n }, (_, i) => i + 1);
   const metrics = {};
@@ -90,6 +92,21 @@ function makePayload(n, scale = n) {
       }
     ]
   };
+}
+
+/** A comparison payload: `count` runs of `n` epochs, each its own name. */
+function makeComparison(count, n) {
+  const runs = Array.from({ length: count }, (_, i) => {
+    const run = makePayload(n + i).runs[0];
+    // Different lengths, as real runs have; the same shape per run.
+    return {
+      ...run,
+      id: `run-${i}`,
+      name: `run-${i}`,
+      params: { lr: 10 ** -(1 + (i % 4)) }
+    };
+  });
+  return { version: 1, runs };
 }
 
 // ---- statistics -----------------------------------------------------------
@@ -188,6 +205,12 @@ async function main() {
       rows.push({ n, times, phases });
     }
 
+    await load(page, 'compare', makeComparison(20, 1000));
+    const comparisons = [];
+    for (let i = 0; i < COMPARE_REPS; i++) {
+      comparisons.push(await render('compare'));
+    }
+
     await load(page, 'p1001', makePayload(1001, 1000));
     const updates = [];
     for (let i = 0; i < UPDATE_REPS; i++) {
@@ -228,6 +251,10 @@ async function main() {
     console.log(
       `update 4 x 1000 -> 4 x 1001 in place, median of ${UPDATE_REPS}: ` +
         `${ms(median(updates)).trim()} (min ${ms(Math.min(...updates)).trim()})`
+    );
+    console.log(
+      `comparison of 20 runs x ~1000 epochs x 4 metrics, first render, median of ${COMPARE_REPS}: ` +
+        `${ms(median(comparisons)).trim()} (p90 ${ms(percentile(comparisons, 90)).trim()}; target <= 300)`
     );
     console.log(
       '\nvalidate / options: validatePayload() and buildCharts() alone (median of 5); ' +
