@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .compare import compare, runs
+from .diagnose import Finding, diagnose
 from .display import show
 from .payload import MIME_TYPE
 from .run import Run
@@ -14,7 +15,17 @@ try:
 except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0+unknown"
 
-__all__ = ["MIME_TYPE", "LivePlot", "Run", "__version__", "compare", "runs", "show"]
+__all__ = [
+    "MIME_TYPE",
+    "Finding",
+    "LivePlot",
+    "Run",
+    "__version__",
+    "compare",
+    "diagnose",
+    "runs",
+    "show",
+]
 
 _INTEGRATIONS = {"keras", "lightning", "transformers"}
 
