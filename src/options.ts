@@ -21,6 +21,8 @@ export interface ChartSpec {
 export interface BuildOptions {
   theme: Theme;
   animation: boolean;
+  /** Shade the findings of the diagnosis (a setting). */
+  findings?: boolean;
 }
 
 /** A series id that is unique across runs and stable across updates. */
@@ -261,6 +263,38 @@ export function eventLines(
   };
 }
 
+/** Shaded epoch ranges, with their kind as a label, for a chart's findings. */
+export function findingAreas(
+  run: RunPayload,
+  metrics: string[],
+  theme: Theme
+): LineSeriesOption['markArea'] | undefined {
+  const shown = run.findings.filter(
+    f => metrics.includes(f.metric) && f.kind !== 'nonfinite'
+  );
+  if (shown.length === 0) {
+    return undefined;
+  }
+  const color = (severity: string) =>
+    severity === 'error'
+      ? theme.bad
+      : severity === 'warning'
+        ? theme.warn
+        : theme.textMuted;
+  return {
+    silent: true,
+    data: shown.map(f => [
+      {
+        name: f.kind,
+        xAxis: f.start,
+        itemStyle: { color: color(f.severity), opacity: 0.12 },
+        label: { color: color(f.severity), position: 'insideTop' }
+      },
+      { xAxis: f.end }
+    ])
+  };
+}
+
 /** A lookup from (series id, epoch) to "nan"/"inf"/"-inf" for the tooltip. */
 export function nonfiniteLookup(payload: Payload) {
   const table = new Map<string, Map<number, string>>();
@@ -295,6 +329,12 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
       const epochSeries = metrics
         .filter(metric => metric in run.metrics)
         .map(metric => lineSeries(run, metric, look, theme));
+      const areas = opts.findings
+        ? findingAreas(run, metrics, theme)
+        : undefined;
+      if (areas && epochSeries.length > 0) {
+        epochSeries[0].markArea = areas;
+      }
       const events = eventLines(run, theme);
       if (events && epochSeries.length > 0) {
         // Early stopping is drawn with the chart's first curve.

@@ -40,6 +40,17 @@ export interface Progress {
   elapsed: number | null;
 }
 
+/** A diagnosis finding; epochs shown from 1, `end` inclusive. */
+export interface Finding {
+  kind: string;
+  severity: 'error' | 'warning' | 'info';
+  metric: string;
+  start: number;
+  end: number;
+  message: string;
+  advice: string;
+}
+
 /** Batch-level curves on a fractional-epoch x axis; maybe downsampled. */
 export interface Batches {
   x: number[];
@@ -60,6 +71,7 @@ export interface RunPayload {
   nonfinite: Record<string, [number, NonFiniteKind][]>;
   best: Record<string, Best>;
   events: RunEvent[];
+  findings: Finding[];
   batches: Batches | null;
   progress: Progress;
 }
@@ -216,6 +228,29 @@ function validateRun(value: unknown, path: string): RunPayload {
     }
     return event as RunEvent;
   });
+  const findings = array(run.findings ?? [], `${path}.findings`).map(
+    (f, i): Finding => {
+      const where = `${path}.findings[${i}]`;
+      const finding = object(f, where);
+      const severity = finding.severity;
+      if (
+        severity !== 'error' &&
+        severity !== 'warning' &&
+        severity !== 'info'
+      ) {
+        fail(`${where}.severity`, '"error", "warning" or "info"', severity);
+      }
+      return {
+        kind: string(finding.kind, `${where}.kind`),
+        severity: severity as Finding['severity'],
+        metric: string(finding.metric, `${where}.metric`),
+        start: finite(finding.start, `${where}.start`),
+        end: finite(finding.end, `${where}.end`),
+        message: string(finding.message, `${where}.message`),
+        advice: string(finding.advice, `${where}.advice`)
+      };
+    }
+  );
   let batches: Batches | null = null;
   if (run.batches !== null && run.batches !== undefined) {
     const b = object(run.batches, `${path}.batches`);
@@ -255,6 +290,7 @@ function validateRun(value: unknown, path: string): RunPayload {
     nonfinite,
     best,
     events,
+    findings,
     batches,
     progress: {
       epoch: finite(progressIn.epoch, `${path}.progress.epoch`),

@@ -16,6 +16,7 @@ export interface Theme {
   test: string;
   best: string;
   bad: string;
+  warn: string;
   tooltipBackground: string;
   /** One colour per run when a panel compares runs. */
   runPalette: string[];
@@ -33,6 +34,7 @@ export const LIGHT_THEME: Theme = {
   test: '#2ca02c',
   best: '#2ca02c',
   bad: '#d62728',
+  warn: '#f0a020',
   tooltipBackground: '#ffffff',
   // Tableau 10: distinct hues that read on light and dark backgrounds.
   runPalette: [
@@ -61,6 +63,7 @@ const VARIABLES: Record<Exclude<keyof Theme, 'runPalette'>, string> = {
   test: '--tc-color-test',
   best: '--tc-color-best',
   bad: '--tc-color-bad',
+  warn: '--tc-color-warn',
   tooltipBackground: '--jp-layout-color1'
 };
 

@@ -181,8 +181,13 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
         or tr[-1] >= tr[best]
     ):
         return None
+    # Where validation falls behind training for good: the narrowest gap
+    # before the best epoch, or where validation loss first exceeds training
+    # loss (with dropout it starts below).
     gaps = [b - a for a, b in zip(tr, va)]
-    widen = min(range(best + 1), key=gaps.__getitem__)
+    narrowest = min(range(best + 1), key=gaps.__getitem__)
+    above = next((i for i in range(best + 1) if gaps[i] > 0), narrowest)
+    widen = max(narrowest, above)
     return Finding(
         "overfitting",
         "warning",

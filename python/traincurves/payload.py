@@ -15,6 +15,9 @@ Version 1, columnar::
         "nonfinite": {"loss": [[3, "nan"]]},     # where null means NaN/inf
         "best": {"val_loss": {"epoch": 2, "value": 0.5, "mode": "min"}},
         "events": [{"kind": "early_stop", "epoch": 3}],
+        "findings": [{"kind": "overfitting", "severity": "warning",
+                      "metric": "val_loss", "start": 2, "end": 3,
+                      "message": "...", "advice": "..."}],
         "batches": {"x": [0.25, 0.5], "metrics": {"loss": [1.2, 0.9]},
                     "count": 8} | null,      # fractional epochs; maybe reduced
         "batches": batch_payload(run),
@@ -62,6 +65,7 @@ def run_payload(run: Run) -> dict[str, Any]:
         },
         "best": {},
         "events": [_shown_event(event) for event in run.events],
+        "findings": _findings(run),
         "batches": batch_payload(run),
         "progress": {
             "epoch": shown[-1] if shown else 0,
@@ -108,6 +112,17 @@ def batch_payload(run: Run, limit: int = MAX_BATCH_POINTS) -> dict[str, Any] | N
         },
         "count": count,
     }
+
+
+def _findings(run: Run) -> list[dict[str, Any]]:
+    """Diagnosis of the run, epochs shown from 1. Never fails the bundle."""
+    from .diagnose import diagnose
+
+    try:
+        found = diagnose(run)
+    except Exception:  # a diagnosis bug must not cost the user the panel
+        return []
+    return [{**f.to_dict(), "start": f.start + 1, "end": f.end + 1} for f in found]
 
 
 def _shown_event(event: dict[str, Any]) -> dict[str, Any]:
