@@ -9,13 +9,17 @@ import { legendLabel, runColors } from './compare';
 import { formatEpoch, formatValue } from './format';
 import { familiesOf, splitOf } from './metrics';
 import type { Payload, RunPayload } from './payload';
+import type { XAxisMode } from './settings';
 import type { Theme } from './theme';
 import { formatTooltip, TooltipItem } from './tooltip';
+import { delta, logProblem, Points, smooth, xOf } from './transform';
 
 export interface ChartSpec {
   /** The family shown, e.g. `loss`; also the chart's key across updates. */
   family: string;
   option: EChartsOption;
+  /** Why a log y axis cannot show this chart, or null. */
+  logProblem?: string | null;
 }
 
 export interface BuildOptions {
@@ -23,6 +27,65 @@ export interface BuildOptions {
   animation: boolean;
   /** Shade the findings of the diagnosis (a setting). */
   findings?: boolean;
+  controls?: Controls;
+  /** Points per series before ECharts samples the line. */
+  maxPoints?: number;
+}
+
+/** The panel's analysis controls: view state, never data. */
+export interface Controls {
+  /** Debiased EMA weight, 0 = raw. */
+  smoothing: number;
+  logY: boolean;
+  xAxis: XAxisMode;
+  /** Per-epoch change instead of the value. */
+  delta: boolean;
+  /** Batch-level curves shown. */
+  batches: boolean;
+}
+
+export const RAW: Controls = {
+  smoothing: 0,
+  logY: false,
+  xAxis: 'epoch',
+  delta: false,
+  batches: true
+};
+
+/** The x of a shown epoch number under the chosen x axis. */
+function epochX(
+  run: RunPayload,
+  epoch: number,
+  mode: XAxisMode
+): number | null {
+  return xOf(run, epoch, run.epochs.indexOf(epoch), mode);
+}
+
+/** Points of one metric after the controls: [x, y], y null for a gap. */
+export function curve(
+  run: RunPayload,
+  metric: string,
+  controls: Controls
+): { raw: Points; shown: Points } {
+  const values = run.metrics[metric];
+  const bad = new Set((run.nonfinite[metric] ?? []).map(([epoch]) => epoch));
+  const rows = run.epochs
+    .map((epoch, i) => i)
+    .filter(i => values[i] !== null || bad.has(run.epochs[i]));
+  let ys = rows.map(i => values[i]);
+  if (controls.delta) {
+    ys = delta(ys);
+  }
+  const xs = rows.map(i => xOf(run, run.epochs[i], i, controls.xAxis));
+  const pair = (y: (number | null)[]): Points =>
+    xs
+      .map((x, k): [number | null, number | null] => [x, y[k]])
+      .filter((p): p is [number, number | null] => p[0] !== null);
+  const raw = pair(ys);
+  return {
+    raw,
+    shown: controls.smoothing > 0 ? pair(smooth(ys, controls.smoothing)) : raw
+  };
 }
 
 /** A series id that is unique across runs and stable across updates. */
@@ -144,27 +207,33 @@ function lineSeries(
   run: RunPayload,
   metric: string,
   look: Look,
-  theme: Theme
+  theme: Theme,
+  controls: Controls,
+  points: Points
 ): LineSeriesOption {
   const color = look.color(metric);
   const validation = splitOf(metric) === 'validation';
   const best = run.best[metric];
-  const bad = run.nonfinite[metric] ?? [];
+  const bestX = best ? epochX(run, best.epoch, controls.xAxis) : null;
+  const bad = (run.nonfinite[metric] ?? [])
+    .map(([epoch, kind]) => [epochX(run, epoch, controls.xAxis), epoch, kind])
+    .filter(([x]) => x !== null) as [number, number, string][];
   return {
     type: 'line',
     id: seriesId(run, metric),
     name: look.name(metric),
-    data: packPoints(seriesData(run, metric)) as unknown as number[],
+    data: packPoints(points) as unknown as number[],
     dimensions: ['x', 'y'],
     connectNulls: false,
-    showSymbol: run.epochs.length <= 40,
+    showSymbol: points.length <= 40,
     symbolSize: 5,
     sampling: 'lttb',
     color,
     lineStyle: { width: 2, type: validation ? 'dashed' : 'solid' },
     emphasis: { focus: 'series' },
     markPoint:
-      validation && best
+      // The best value is a value: not drawn on the per-epoch change.
+      validation && best && bestX !== null && !controls.delta
         ? {
             symbol: 'circle',
             symbolSize: 10,
@@ -180,7 +249,7 @@ function lineSeries(
               fontSize: 11,
               formatter: `best ${formatValue(best.value)} @ ${best.epoch}`
             },
-            data: [{ name: 'best', coord: [best.epoch, best.value] }]
+            data: [{ name: 'best', coord: [bestX, best.value] }]
           }
         : undefined,
     markLine:
@@ -194,12 +263,43 @@ function lineSeries(
               color: theme.bad,
               position: 'insideEndTop'
             },
-            data: nonfiniteStarts(bad).map(([epoch, kind]) => ({
-              xAxis: epoch,
-              name: `${kind} @ ${epoch}`
-            }))
+            data: nonfiniteStarts(bad.map(([, e, k]) => [e, k])).map(
+              ([epoch, kind]) => ({
+                xAxis: epochX(run, epoch, controls.xAxis)!,
+                name: `${kind} @ ${epoch}`
+              })
+            )
           }
         : undefined
+  };
+}
+
+/** The unsmoothed curve, faint behind its smoothed line. */
+function rawSeries(
+  run: RunPayload,
+  metric: string,
+  look: Look,
+  points: Points
+): LineSeriesOption {
+  return {
+    type: 'line',
+    id: `${seriesId(run, metric)}\u0000raw`,
+    // Same legend name: hiding a curve hides its raw line too.
+    name: look.name(metric),
+    data: packPoints(points) as unknown as number[],
+    dimensions: ['x', 'y'],
+    connectNulls: false,
+    showSymbol: false,
+    sampling: 'lttb',
+    color: look.color(metric),
+    lineStyle: {
+      width: 1,
+      opacity: 0.3,
+      type: splitOf(metric) === 'validation' ? 'dashed' : 'solid'
+    },
+    silent: true,
+    tooltip: { show: false },
+    z: 1
   };
 }
 
@@ -208,17 +308,19 @@ function batchSeries(
   run: RunPayload,
   metric: string,
   look: Look,
-  single: boolean
+  single: boolean,
+  controls: Controls
 ): LineSeriesOption {
   const batches = run.batches!;
-  const values = batches.metrics[metric];
+  const values = smooth(batches.metrics[metric], controls.smoothing);
+  const scale = controls.xAxis === 'step' ? (run.steps_per_epoch ?? NaN) : 1;
   return {
     type: 'line',
     id: `${seriesId(run, metric)}\u0000batch`,
     // Several runs: the faint curve toggles with its run's legend entry.
     name: single ? `${metric} (batch)` : look.name(metric),
     data: packPoints(
-      batches.x.map((x, i): [number, number | null] => [x, values[i]])
+      batches.x.map((x, i): [number, number | null] => [x * scale, values[i]])
     ) as unknown as number[],
     dimensions: ['x', 'y'],
     connectNulls: false,
@@ -234,13 +336,14 @@ function batchSeries(
 /** Vertical markers for what happened to a run: early stopping. */
 export function eventLines(
   run: RunPayload,
-  theme: Theme
+  theme: Theme,
+  mode: XAxisMode = 'epoch'
 ): LineSeriesOption['markLine'] | undefined {
   // Style per item: these lines may join a series' NaN markers.
   const data = run.events
     .filter(event => event.kind === 'early_stop' && event.epoch !== undefined)
     .map(event => ({
-      xAxis: event.epoch!,
+      xAxis: epochX(run, event.epoch!, mode) ?? event.epoch!,
       name: `early stop @ ${event.epoch}`,
       lineStyle: {
         color: theme.textMuted,
@@ -267,7 +370,8 @@ export function eventLines(
 export function findingAreas(
   run: RunPayload,
   metrics: string[],
-  theme: Theme
+  theme: Theme,
+  mode: XAxisMode = 'epoch'
 ): LineSeriesOption['markArea'] | undefined {
   const shown = run.findings.filter(
     f => metrics.includes(f.metric) && f.kind !== 'nonfinite'
@@ -286,21 +390,29 @@ export function findingAreas(
     data: shown.map(f => [
       {
         name: f.kind,
-        xAxis: f.start,
+        xAxis: epochX(run, f.start, mode) ?? f.start,
         itemStyle: { color: color(f.severity), opacity: 0.12 },
         label: { color: color(f.severity), position: 'insideTop' }
       },
-      { xAxis: f.end }
+      { xAxis: epochX(run, f.end, mode) ?? f.end }
     ])
   };
 }
 
 /** A lookup from (series id, epoch) to "nan"/"inf"/"-inf" for the tooltip. */
-export function nonfiniteLookup(payload: Payload) {
+export function nonfiniteLookup(payload: Payload, mode: XAxisMode = 'epoch') {
   const table = new Map<string, Map<number, string>>();
   for (const run of payload.runs) {
     for (const [metric, entries] of Object.entries(run.nonfinite)) {
-      table.set(seriesId(run, metric), new Map(entries));
+      table.set(
+        seriesId(run, metric),
+        new Map(
+          entries.map(([epoch, kind]) => [
+            epochX(run, epoch, mode) ?? NaN,
+            kind
+          ])
+        )
+      );
     }
   }
   return (id: string, epoch: number): string | undefined =>
@@ -318,39 +430,75 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
   if (shown) {
     [...names].filter(m => !shown.includes(m)).forEach(m => names.delete(m));
   }
-  const lookup = nonfiniteLookup(payload);
+  const controls = opts.controls ?? RAW;
+  const lookup = nonfiniteLookup(payload, controls.xAxis);
   const labels = curveLabels(payload);
   const colors = runColors(payload.runs, theme.runPalette);
   const single = payload.runs.length === 1;
   const axisText = { color: theme.textMuted, fontFamily: theme.fontFamily };
+  const xName =
+    controls.xAxis === 'time'
+      ? 'seconds'
+      : controls.xAxis === 'step'
+        ? 'step'
+        : 'epoch';
+  // Batch curves have no per-batch time; their change per epoch means nothing.
+  const showBatches =
+    controls.batches && controls.xAxis !== 'time' && !controls.delta;
   return [...familiesOf(names)].map(([family, metrics]) => {
+    const curves: { name: string; points: Points }[] = [];
     const series = payload.runs.flatMap(run => {
       const look = lookFor(run, metrics, payload, colors, theme);
-      const epochSeries = metrics
-        .filter(metric => metric in run.metrics)
-        .map(metric => lineSeries(run, metric, look, theme));
+      const epochSeries: LineSeriesOption[] = [];
+      const faint: LineSeriesOption[] = [];
+      for (const metric of metrics.filter(m => m in run.metrics)) {
+        const { raw, shown } = curve(run, metric, controls);
+        curves.push({ name: metric, points: raw });
+        epochSeries.push(lineSeries(run, metric, look, theme, controls, shown));
+        if (controls.smoothing > 0) {
+          faint.push(rawSeries(run, metric, look, raw));
+        }
+      }
       const areas = opts.findings
-        ? findingAreas(run, metrics, theme)
+        ? findingAreas(run, metrics, theme, controls.xAxis)
         : undefined;
       if (areas && epochSeries.length > 0) {
         epochSeries[0].markArea = areas;
       }
-      const events = eventLines(run, theme);
-      if (events && epochSeries.length > 0) {
-        // Early stopping is drawn with the chart's first curve.
+      const extra = [
+        ...(eventLines(run, theme, controls.xAxis)?.data ?? []),
+        // The per-epoch change is read against zero.
+        ...(controls.delta ? [{ yAxis: 0, name: '' }] : [])
+      ];
+      if (extra.length > 0 && epochSeries.length > 0) {
         const first = epochSeries[0];
         first.markLine = first.markLine
-          ? {
-              ...first.markLine,
-              data: [...first.markLine.data!, ...events.data!]
-            }
-          : events;
+          ? { ...first.markLine, data: [...first.markLine.data!, ...extra] }
+          : {
+              symbol: 'none',
+              silent: true,
+              lineStyle: { color: theme.textMuted, type: 'dashed', width: 1 },
+              label: {
+                formatter: (p: { name?: string }) => p.name ?? '',
+                position: 'insideEndTop'
+              },
+              data: extra
+            };
       }
-      const fine = metrics
-        .filter(metric => run.batches && metric in run.batches.metrics)
-        .map(metric => batchSeries(run, metric, look, single));
-      return [...epochSeries, ...fine];
+      const fine = showBatches
+        ? metrics
+            .filter(metric => run.batches && metric in run.batches.metrics)
+            .map(metric => batchSeries(run, metric, look, single, controls))
+        : [];
+      return [...epochSeries, ...faint, ...fine];
     });
+    const logTrouble = logProblem(curves);
+    // Short curves are drawn point for point; long ones sampled (LTTB).
+    const limit = opts.maxPoints ?? 2000;
+    for (const line of series) {
+      const count = (line.data as unknown as Float64Array).length / 2;
+      line.sampling = count > limit ? 'lttb' : undefined;
+    }
     const option: EChartsOption = {
       animation: opts.animation,
       backgroundColor: theme.background,
@@ -381,24 +529,25 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
         textStyle: { color: theme.text, fontFamily: theme.fontFamily },
         className: 'tc-tooltip',
         formatter: (params: unknown) =>
-          formatTooltip(params as TooltipItem[], lookup, labels)
+          formatTooltip(params as TooltipItem[], lookup, labels, xName)
       },
       xAxis: {
         type: 'value',
-        name: 'epoch',
+        name: xName,
         nameLocation: 'middle',
         nameGap: 24,
         nameTextStyle: axisText,
         // Whole epochs at the ends; batch curves start before epoch 1.
         min: (extent: { min: number }) => Math.floor(extent.min),
         max: 'dataMax',
-        minInterval: 1,
+        minInterval: controls.xAxis === 'time' ? 0 : 1,
         axisLine: { lineStyle: { color: theme.axis } },
         axisLabel: { ...axisText, formatter: (v: number) => formatEpoch(v) },
         splitLine: { show: false }
       },
       yAxis: {
-        type: 'value',
+        // Log only where every value is positive; the toolbar says why not.
+        type: controls.logY && !logTrouble ? 'log' : 'value',
         scale: true,
         axisLine: { show: false },
         axisLabel: { ...axisText, formatter: (v: number) => formatValue(v) },
@@ -419,6 +568,6 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
       ],
       series
     };
-    return { family, option };
+    return { family, option, logProblem: logTrouble };
   });
 }

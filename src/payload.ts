@@ -68,6 +68,8 @@ export interface RunPayload {
   epochs: number[];
   metrics: Record<string, Value[]>;
   time: Value[] | null;
+  /** Batches per epoch, when known: the x axis in steps needs it. */
+  steps_per_epoch: number | null;
   nonfinite: Record<string, [number, NonFiniteKind][]>;
   best: Record<string, Best>;
   events: RunEvent[];
@@ -287,6 +289,10 @@ function validateRun(value: unknown, path: string): RunPayload {
     epochs,
     metrics,
     time,
+    steps_per_epoch:
+      run.steps_per_epoch === null || run.steps_per_epoch === undefined
+        ? null
+        : finite(run.steps_per_epoch, `${path}.steps_per_epoch`),
     nonfinite,
     best,
     events,

@@ -15,10 +15,25 @@ import { runColors } from './compare';
 import { ECharts, loadECharts } from './echarts';
 import { renderComparisonHeader, renderHeader, STATUS_TEXT } from './header';
 import type { RunFinder } from './notebook';
-import { buildCharts } from './options';
+import { createToolbar, Toolbar } from './controls';
+import { download, fileName, toCSV, toJSON } from './export';
+import { renderFindings } from './findings';
+import { buildCharts, Controls } from './options';
+import { xAxisProblem } from './transform';
 import { Payload, RunPayload, validatePayload } from './payload';
 import { renderTable, SortState } from './table';
 import { DEFAULT_SETTINGS, PanelSettings } from './settings';
+
+/** A new panel's controls start from the settings. */
+function controlsFrom(settings: PanelSettings): Controls {
+  return {
+    smoothing: settings.smoothing,
+    logY: settings.logY,
+    xAxis: settings.xAxis,
+    delta: false,
+    batches: true
+  };
+}
 import { readTheme } from './theme';
 import { readZoom, xExtent, ZoomState, zoomAfterUpdate } from './zoom';
 
@@ -48,6 +63,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
       this._header,
       this._toolbar(),
       this._chartsNode,
+      this._findingsNode,
       this._tableNode
     );
     this._observer = new ResizeObserver(() => this._resize());
@@ -146,10 +162,30 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
       this._drawTable(payload, theme.runPalette);
       const specs = buildCharts(payload, {
         theme,
+        controls: this._controls,
+        findings: settings.diagnosis,
+        maxPoints: settings.maxPoints,
         // Only the first drawing may animate; updates must not flicker.
         animation: settings.animation && this._charts.size === 0
       });
-      const window = zoomAfterUpdate(this._zoom, xExtent(payload)[1]);
+      this._tools?.update({
+        controls: this._controls,
+        logProblem: specs.find(spec => spec.logProblem)?.logProblem ?? null,
+        xProblems: {
+          epoch: null,
+          step: xAxisProblem(payload.runs, 'step'),
+          time: xAxisProblem(payload.runs, 'time')
+        },
+        hasBatches: payload.runs.some(run => run.batches !== null)
+      });
+      const findings = settings.diagnosis
+        ? renderFindings(payload.runs, payload.runs.length > 1)
+        : null;
+      this._findingsNode.replaceChildren(...(findings ? [findings] : []));
+      const window =
+        this._controls.xAxis === 'epoch'
+          ? zoomAfterUpdate(this._zoom, xExtent(payload)[1])
+          : null;
       const seen = new Set<string>();
       // Reading sizes forces a layout: only do it when the layout changed.
       let layoutChanged = false;
@@ -233,6 +269,59 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
       .filter((run): run is RunPayload => run !== undefined);
   }
 
+  /** Export what the panel shows: all its runs, overlays included. */
+  private async _export(format: 'png' | 'csv' | 'json'): Promise<void> {
+    const own = this._payload;
+    if (!own) {
+      return;
+    }
+    const payload = { ...own, runs: [...own.runs, ...this._overlays()] };
+    const name = own.runs.length === 1 ? own.runs[0].name : 'comparison';
+    if (format === 'csv') {
+      download(
+        fileName(name, 'csv'),
+        new Blob([toCSV(payload)], { type: 'text/csv' })
+      );
+    } else if (format === 'json') {
+      download(
+        fileName(name, 'json'),
+        new Blob([toJSON(payload)], { type: 'application/json' })
+      );
+    } else {
+      const blob = await this._picture();
+      if (blob) {
+        download(fileName(name, 'png'), blob);
+      }
+    }
+  }
+
+  /** The charts as one PNG, on the theme's background. */
+  private async _picture(): Promise<Blob | null> {
+    const theme = readTheme(document.body);
+    const box = this._chartsNode.getBoundingClientRect();
+    const scale = window.devicePixelRatio || 1;
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(box.width * scale));
+    canvas.height = Math.max(1, Math.round(box.height * scale));
+    const context = canvas.getContext('2d')!;
+    context.fillStyle = theme.background;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    for (const { node, chart } of this._charts.values()) {
+      const image = new Image();
+      image.src = chart.getDataURL({ backgroundColor: theme.background });
+      await image.decode();
+      const r = node.getBoundingClientRect();
+      context.drawImage(
+        image,
+        (r.left - box.left) * scale,
+        (r.top - box.top) * scale,
+        r.width * scale,
+        r.height * scale
+      );
+    }
+    return new Promise(resolve => canvas.toBlob(resolve, 'image/png'));
+  }
+
   private _drawTable(payload: Payload, palette: string[]): void {
     if (payload.runs.length < 2) {
       this._tableNode.replaceChildren();
@@ -252,23 +341,31 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
 
   /** The Compare menu: other runs of this notebook, overlaid when picked. */
   private _toolbar(): HTMLElement {
-    const toolbar = document.createElement('div');
-    toolbar.className = 'tc-toolbar';
+    this._tools = createToolbar(this._controls, {
+      change: controls => {
+        if (controls.xAxis !== this._controls.xAxis) {
+          this._zoom = null; // a window in epochs means nothing in seconds
+        }
+        this._controls = controls;
+        this.redraw();
+      },
+      export: format => void this._export(format)
+    });
     const menu = document.createElement('details');
-    menu.className = 'tc-compare';
+    menu.className = 'tc-menu tc-compare';
     const summary = document.createElement('summary');
     summary.textContent = 'Compare';
     summary.title = 'Overlay other training runs shown in this notebook';
     const list = document.createElement('div');
-    list.className = 'tc-compare-list';
+    list.className = 'tc-menu-list tc-compare-list';
     menu.append(summary, list);
     menu.addEventListener('toggle', () => {
       if (menu.open) {
         this._fillCompareList(list);
       }
     });
-    toolbar.append(menu);
-    return toolbar;
+    this._tools.compareSlot.append(menu);
+    return this._tools.node;
   }
 
   private _fillCompareList(list: HTMLElement): void {
@@ -424,6 +521,9 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
   private _payload: Payload | null = null;
   private _zoom: ZoomState | null = null;
   private readonly _tableNode = document.createElement('div');
+  private readonly _findingsNode = document.createElement('div');
+  private _controls: Controls = controlsFrom(Private.state.settings);
+  private _tools: Toolbar | null = null;
   private _sort: SortState | null = null;
   private readonly _overlayIds = new Set<string>();
   private readonly _overlayRuns = new Map<string, RunPayload>();

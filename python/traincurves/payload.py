@@ -12,6 +12,7 @@ Version 1, columnar::
         "epochs": [1, 2, 3],              # shown epoch numbers (1-based)
         "metrics": {"loss": [0.9, 0.5, null]},   # aligned with epochs
         "time": [1.2, 2.3, 3.4] | null,   # seconds since start per epoch
+        "steps_per_epoch": 100 | null,    # for an x axis in steps
         "nonfinite": {"loss": [[3, "nan"]]},     # where null means NaN/inf
         "best": {"val_loss": {"epoch": 2, "value": 0.5, "mode": "min"}},
         "events": [{"kind": "early_stop", "epoch": 3}],
@@ -21,6 +22,7 @@ Version 1, columnar::
         "batches": {"x": [0.25, 0.5], "metrics": {"loss": [1.2, 0.9]},
                     "count": 8} | null,      # fractional epochs; maybe reduced
         "batches": batch_payload(run),
+        "steps_per_epoch": run.steps_per_epoch,
         "progress": {"epoch": 3, "total": 20, "elapsed": 3.4}
       }],
       "view": {"metrics": ["val_accuracy"]}    # optional: only these metrics
@@ -67,6 +69,7 @@ def run_payload(run: Run) -> dict[str, Any]:
         "events": [_shown_event(event) for event in run.events],
         "findings": _findings(run),
         "batches": batch_payload(run),
+        "steps_per_epoch": run.steps_per_epoch,
         "progress": {
             "epoch": shown[-1] if shown else 0,
             "total": run.total_epochs,

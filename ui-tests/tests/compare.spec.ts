@@ -13,7 +13,7 @@ test('runs compare in the kernel and from saved outputs with no kernel', async (
   page,
   tmpPath
 }) => {
-  test.setTimeout(240 * 1000);
+  test.setTimeout(90 * 1000);
   await page.notebook.createNew('compare.ipynb');
   await page.notebook.setCell(
     0,

@@ -1,0 +1,166 @@
+/**
+ * The panel toolbar: smoothing, log y, x axis, per-epoch change, batch
+ * curves, export and compare. Plain DOM; the widget owns the state.
+ */
+
+import type { Controls } from './options';
+import type { XAxisMode } from './settings';
+
+export interface ToolbarHandlers {
+  change: (controls: Controls) => void;
+  export: (format: 'png' | 'csv' | 'json') => void;
+}
+
+export interface Toolbar {
+  node: HTMLElement;
+  /** Where the Compare menu goes. */
+  compareSlot: HTMLElement;
+  /** Reflect what the data allows: disabled choices say why. */
+  update(state: {
+    controls: Controls;
+    logProblem: string | null;
+    xProblems: Record<XAxisMode, string | null>;
+    hasBatches: boolean;
+  }): void;
+}
+
+function labelled(
+  text: string,
+  input: HTMLElement,
+  className: string
+): HTMLLabelElement {
+  const label = document.createElement('label');
+  label.className = `tc-control ${className}`;
+  const span = document.createElement('span');
+  span.textContent = text;
+  label.append(input, span);
+  return label;
+}
+
+export function createToolbar(initial: Controls, on: ToolbarHandlers): Toolbar {
+  let controls = { ...initial };
+  const node = document.createElement('div');
+  node.className = 'tc-toolbar';
+  const emit = () => on.change({ ...controls });
+
+  const slider = document.createElement('input');
+  slider.type = 'range';
+  slider.min = '0';
+  slider.max = '0.99';
+  slider.step = '0.01';
+  slider.value = String(controls.smoothing);
+  slider.className = 'tc-smoothing-input';
+  slider.setAttribute('aria-label', 'Smoothing');
+  const shownWeight = document.createElement('output');
+  shownWeight.className = 'tc-smoothing-value';
+  shownWeight.textContent = controls.smoothing.toFixed(2);
+  slider.addEventListener('input', () => {
+    controls.smoothing = Number(slider.value);
+    shownWeight.textContent = controls.smoothing.toFixed(2);
+    emit();
+  });
+  const smoothing = document.createElement('label');
+  smoothing.className = 'tc-control tc-smoothing';
+  const smoothingText = document.createElement('span');
+  smoothingText.textContent = 'smoothing';
+  smoothing.append(smoothingText, slider, shownWeight);
+
+  const log = document.createElement('input');
+  log.type = 'checkbox';
+  log.checked = controls.logY;
+  log.className = 'tc-logy-input';
+  log.addEventListener('change', () => {
+    controls.logY = log.checked;
+    emit();
+  });
+  const logLabel = labelled('log y', log, 'tc-logy');
+
+  const axis = document.createElement('select');
+  axis.className = 'tc-xaxis-input';
+  axis.setAttribute('aria-label', 'x axis');
+  const modes: XAxisMode[] = ['epoch', 'step', 'time'];
+  for (const mode of modes) {
+    const option = document.createElement('option');
+    option.value = mode;
+    option.textContent = mode === 'time' ? 'x: time' : `x: ${mode}`;
+    axis.append(option);
+  }
+  axis.value = controls.xAxis;
+  axis.addEventListener('change', () => {
+    controls.xAxis = axis.value as XAxisMode;
+    emit();
+  });
+
+  const change = document.createElement('input');
+  change.type = 'checkbox';
+  change.checked = controls.delta;
+  change.className = 'tc-delta-input';
+  change.addEventListener('change', () => {
+    controls.delta = change.checked;
+    emit();
+  });
+  const deltaLabel = labelled('Δ per epoch', change, 'tc-delta');
+
+  const batches = document.createElement('input');
+  batches.type = 'checkbox';
+  batches.checked = controls.batches;
+  batches.className = 'tc-batches-input';
+  batches.addEventListener('change', () => {
+    controls.batches = batches.checked;
+    emit();
+  });
+  const batchesLabel = labelled('batches', batches, 'tc-batches');
+
+  const exportMenu = document.createElement('details');
+  exportMenu.className = 'tc-menu tc-export';
+  const exportSummary = document.createElement('summary');
+  exportSummary.textContent = 'Export';
+  const exportList = document.createElement('div');
+  exportList.className = 'tc-menu-list';
+  for (const format of ['png', 'csv', 'json'] as const) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = `tc-export-${format}`;
+    button.textContent =
+      format === 'png' ? 'PNG image' : `${format.toUpperCase()} data`;
+    button.addEventListener('click', () => {
+      exportMenu.open = false;
+      on.export(format);
+    });
+    exportList.append(button);
+  }
+  exportMenu.append(exportSummary, exportList);
+
+  const hint = document.createElement('span');
+  hint.className = 'tc-hint';
+  const compareSlot = document.createElement('span');
+  // Menus first: their lists open to the right, inside the panel.
+  node.append(
+    compareSlot,
+    exportMenu,
+    smoothing,
+    logLabel,
+    axis,
+    deltaLabel,
+    batchesLabel,
+    hint
+  );
+
+  return {
+    node,
+    compareSlot,
+    update(state) {
+      controls = { ...state.controls };
+      log.disabled = state.logProblem !== null;
+      logLabel.title = state.logProblem ?? 'Logarithmic y axis';
+      hint.textContent =
+        controls.logY && state.logProblem ? state.logProblem : '';
+      for (const option of Array.from(axis.options)) {
+        const problem = state.xProblems[option.value as XAxisMode];
+        option.disabled = problem !== null;
+        option.title = problem ?? '';
+      }
+      batchesLabel.hidden = !state.hasBatches;
+    }
+  };
+}
