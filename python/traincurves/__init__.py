@@ -7,6 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .compare import compare, runs
 from .diagnose import Finding, diagnose
 from .display import show
+from .files import load
 from .payload import MIME_TYPE
 from .run import Run
 
@@ -23,6 +24,7 @@ __all__ = [
     "__version__",
     "compare",
     "diagnose",
+    "load",
     "runs",
     "show",
 ]

@@ -7,6 +7,7 @@ k-1, 2k-1, ... (0-based), so they are placed there rather than at the start.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,8 +15,8 @@ from .run import Run
 from .values import describe, to_float
 
 _ACCEPTED = (
-    "a traincurves.Run, a Keras History, or a mapping of metric name to a "
-    "sequence of numbers (such as History.history)"
+    "a traincurves.Run, a Keras History, a mapping of metric name to a "
+    "sequence of numbers (such as History.history), or a file path"
 )
 
 
@@ -25,6 +26,13 @@ def as_run(obj: Any, name: str | None = None) -> Run:
         if name is not None:
             obj.name = name
         return obj
+    if isinstance(obj, (str, os.PathLike)):
+        from .files import load
+
+        run = load(obj)
+        if name is not None:
+            run.name = name
+        return run
     return run_from_history(obj, name)
 
 

@@ -341,6 +341,13 @@ class Run:
 
         return run_from_history(history, name)
 
+    def save(self, path: Any) -> Any:
+        """Write the run to ``path`` as a traincurves run file (JSON, see
+        ``traincurves.files``); ``tc.load(path)`` reads it back."""
+        from .files import save
+
+        return save(self, path)
+
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         from .payload import bundle
 
