@@ -91,9 +91,14 @@ def test_bad_input_gets_a_clear_error(history, error, message):
         tc.Run.from_history(history)
 
 
-@pytest.mark.parametrize("thing", [42, "history.json", [0.5, 0.4], None])
+@pytest.mark.parametrize("thing", [42, [0.5, 0.4], None])
 def test_unknown_objects_are_refused_with_what_is_accepted(thing):
     with pytest.raises(
         TypeError, match=r"cannot read a training history from .*expected"
     ):
         tc.show(thing)
+
+
+def test_a_path_that_does_not_exist_says_so():
+    with pytest.raises(FileNotFoundError, match="no-such-run.json"):
+        tc.show("no-such-run.json")
