@@ -32,10 +32,10 @@ def runs(draw):
     epochs = sorted(draw(st.sets(st.integers(0, 500), min_size=1, max_size=12)))
     metrics = draw(st.lists(names, min_size=1, max_size=4, unique=True))
     for epoch in epochs:
-        run.log(
+        run.log_values(
+            {m: draw(numbers) for m in metrics},
             epoch,
             time=draw(st.none() | st.floats(0, 1e6)),
-            **{m: draw(numbers) for m in metrics},
         )
     for step in range(draw(st.integers(0, 5))):
         run.log_batch(step=step, loss=draw(numbers))

@@ -100,5 +100,5 @@ def test_unknown_objects_are_refused_with_what_is_accepted(thing):
 
 
 def test_a_path_that_does_not_exist_says_so():
-    with pytest.raises(FileNotFoundError, match="no-such-run.json"):
+    with pytest.raises(FileNotFoundError, match=r"no-such-run\.json"):
         tc.show("no-such-run.json")

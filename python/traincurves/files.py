@@ -114,7 +114,7 @@ def run_from_dict(data: dict[str, Any], source: str) -> Run:
             name: _in(column[i], f"{source}: metric {name!r} at epoch {epoch}")
             for name, column in metrics.items()
         }
-        run.log(int(epoch), time=times[i], **values)
+        run.log_values(values, int(epoch), time=times[i])
     batches = data.get("batches") or {}
     for i, (epoch, step) in enumerate(
         zip(batches.get("epoch", []), batches.get("step", []))

@@ -71,7 +71,7 @@ def run_from_history(history: Any, name: str | None = None) -> Run:
     for metric, values in columns.items():
         rows = _rows_for(metric, len(values), length)
         for row, value in zip(rows, values):
-            run.log(epochs[row], **{metric: value})
+            run.log_values({metric: value}, epochs[row])
     run.finish("finished")
     return run
 

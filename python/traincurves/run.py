@@ -89,8 +89,19 @@ class Run:
         """Record metric values for one epoch (0-based; default: the next one).
 
         Logging an epoch again merges into it, so train and validation
-        values may arrive in separate calls.
+        values may arrive in separate calls. Metrics named like the
+        arguments (``epoch``, ``time``) go through :meth:`log_values`.
         """
+        self.log_values(values, epoch, time=time)
+
+    def log_values(
+        self,
+        values: Mapping[str, Any],
+        epoch: int | None = None,
+        *,
+        time: float | None = None,
+    ) -> None:
+        """:meth:`log` with the values as a mapping: any metric name works."""
         if epoch is None:
             epoch = self._epochs[-1] + 1 if self._epochs else 0
         elif isinstance(epoch, bool) or not isinstance(epoch, int):
