@@ -306,10 +306,20 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     const context = canvas.getContext('2d')!;
     context.fillStyle = theme.background;
     context.fillRect(0, 0, canvas.width, canvas.height);
-    for (const { node, chart } of this._charts.values()) {
+    for (const { node } of this._charts.values()) {
+      // The chart's SVG as drawn, as a same-origin blob: drawing it keeps
+      // the canvas exportable (ECharts' own SVG string does not decode).
+      const drawn = node.querySelector('svg');
+      if (!drawn) {
+        continue;
+      }
+      const svg = new Blob([new XMLSerializer().serializeToString(drawn)], {
+        type: 'image/svg+xml'
+      });
+      const url = URL.createObjectURL(svg);
       const image = new Image();
-      image.src = chart.getDataURL({ backgroundColor: theme.background });
-      await image.decode();
+      image.src = url;
+      await image.decode().finally(() => URL.revokeObjectURL(url));
       const r = node.getBoundingClientRect();
       context.drawImage(
         image,
@@ -349,7 +359,10 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
         this._controls = controls;
         this.redraw();
       },
-      export: format => void this._export(format)
+      export: format =>
+        this._export(format).catch(error =>
+          this._showError(new Error(`export failed: ${error}`))
+        )
     });
     const menu = document.createElement('details');
     menu.className = 'tc-menu tc-compare';
