@@ -65,15 +65,23 @@ export function createToolbar(initial: Controls, on: ToolbarHandlers): Toolbar {
   smoothingText.textContent = 'smoothing';
   smoothing.append(smoothingText, slider, shownWeight);
 
-  const log = document.createElement('input');
-  log.type = 'checkbox';
-  log.checked = controls.logY;
-  log.className = 'tc-logy-input';
-  log.addEventListener('change', () => {
-    controls.logY = log.checked;
-    emit();
-  });
-  const logLabel = labelled('log y', log, 'tc-logy');
+  /** A checkbox bound to one boolean control. */
+  const toggle = (
+    key: 'logY' | 'delta' | 'batches',
+    text: string,
+    name: string
+  ): [HTMLInputElement, HTMLLabelElement] => {
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = controls[key];
+    box.className = `tc-${name}-input`;
+    box.addEventListener('change', () => {
+      controls[key] = box.checked;
+      emit();
+    });
+    return [box, labelled(text, box, `tc-${name}`)];
+  };
+  const [log, logLabel] = toggle('logY', 'log y', 'logy');
 
   const axis = document.createElement('select');
   axis.className = 'tc-xaxis-input';
@@ -91,25 +99,8 @@ export function createToolbar(initial: Controls, on: ToolbarHandlers): Toolbar {
     emit();
   });
 
-  const change = document.createElement('input');
-  change.type = 'checkbox';
-  change.checked = controls.delta;
-  change.className = 'tc-delta-input';
-  change.addEventListener('change', () => {
-    controls.delta = change.checked;
-    emit();
-  });
-  const deltaLabel = labelled('Δ per epoch', change, 'tc-delta');
-
-  const batches = document.createElement('input');
-  batches.type = 'checkbox';
-  batches.checked = controls.batches;
-  batches.className = 'tc-batches-input';
-  batches.addEventListener('change', () => {
-    controls.batches = batches.checked;
-    emit();
-  });
-  const batchesLabel = labelled('batches', batches, 'tc-batches');
+  const [, deltaLabel] = toggle('delta', 'Δ per epoch', 'delta');
+  const [, batchesLabel] = toggle('batches', 'batches', 'batches');
 
   const exportMenu = document.createElement('details');
   exportMenu.className = 'tc-menu tc-export';

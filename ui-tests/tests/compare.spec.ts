@@ -1,5 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 
+import { reopenWithoutKernel } from './helpers';
+
 const TRAIN = (name: string, loss: number[], val: number[]) =>
   [
     'import traincurves as tc',
@@ -49,13 +51,7 @@ test('runs compare in the kernel and from saved outputs with no kernel', async (
   await expect(rows.first()).toContainText('variant');
 
   // Saved, kernel gone, reopened: the baseline's own panel overlays the variant.
-  await page.notebook.save();
-  await page.evaluate(async () => {
-    await (window as any).jupyterapp.serviceManager.sessions.shutdownAll();
-  });
-  await page.notebook.close(true);
-  await page.notebook.openByPath(`${tmpPath}/compare.ipynb`);
-  await page.notebook.activate('compare.ipynb');
+  await reopenWithoutKernel(page, `${tmpPath}/compare.ipynb`);
   const baseline = page
     .locator('.jp-Notebook .jp-Cell')
     .nth(0)

@@ -28,3 +28,17 @@ export async function runInNewNotebook(
   await page.notebook.setCell(0, 'code', code);
   await page.notebook.runCell(0, true);
 }
+
+/** Save, shut every kernel down, close and reopen: outputs from the file alone. */
+export async function reopenWithoutKernel(
+  page: IJupyterLabPageFixture,
+  path: string
+): Promise<void> {
+  await page.notebook.save();
+  await page.evaluate(async () => {
+    await (window as any).jupyterapp.serviceManager.sessions.shutdownAll();
+  });
+  await page.notebook.close(true);
+  await page.notebook.openByPath(path);
+  await page.notebook.activate(path.split('/').pop()!);
+}

@@ -1,4 +1,6 @@
 import { expect, test } from '@jupyterlab/galata';
+
+import { reopenWithoutKernel } from './helpers';
 import * as path from 'path';
 
 const DEMO = path.resolve(__dirname, '..', '..', 'examples', 'demo.ipynb');
@@ -74,13 +76,7 @@ test('the demo panel grows live, keeps the zoom, and survives a reload', async (
   await page.screenshot({ path: 'test-results/live-finished.png' });
 
   // Saved, kernel gone, reopened: the panel comes back from the file alone.
-  await page.notebook.save();
-  await page.evaluate(async () => {
-    await (window as any).jupyterapp.serviceManager.sessions.shutdownAll();
-  });
-  await page.notebook.close(true);
-  await page.notebook.openByPath(`${tmpPath}/demo.ipynb`);
-  await page.notebook.activate('demo.ipynb');
+  await reopenWithoutKernel(page, `${tmpPath}/demo.ipynb`);
   const reopened = page
     .locator('.jp-Notebook .jp-Cell')
     .nth(TRAINING_CELL)
