@@ -92,3 +92,27 @@ test.describe('analysis controls', () => {
     expect(png.length).toBeGreaterThan(10000);
   });
 });
+
+test('changing a setting redraws open panels', async ({ page }) => {
+  const { source } = fixtureHistory('basic');
+  await runInNewNotebook(page, `import traincurves as tc\ntc.show(${source})`);
+  const chart = page.locator('.jp-OutputArea .tc-chart').first();
+  await expect(chart).toHaveCSS('height', '280px');
+  const setSetting = (key: string, value: unknown) =>
+    page.evaluate(
+      async ([k, v]) => {
+        const registry = await (window as any).galata.getPlugin(
+          '@jupyterlab/apputils-extension:settings'
+        );
+        await registry.set('jupyterlab-traincurves:plugin', k, v);
+      },
+      [key, value] as const
+    );
+  await setSetting('chartHeight', 360);
+  await expect(chart).toHaveCSS('height', '360px');
+  await setSetting('diagnosis', false);
+  await expect(page.locator('.jp-OutputArea .tc-finding')).toHaveCount(0);
+  await setSetting('diagnosis', true);
+  await setSetting('chartHeight', 280);
+  await expect(page.locator('.jp-OutputArea .tc-finding')).toHaveCount(1);
+});
