@@ -19,6 +19,7 @@ except PackageNotFoundError:  # running from a source tree without install
 __all__ = [
     "MIME_TYPE",
     "Finding",
+    "JSONLogger",
     "LivePlot",
     "Run",
     "__version__",
@@ -34,10 +35,10 @@ _INTEGRATIONS = {"keras", "lightning", "transformers"}
 
 def __getattr__(name: str):
     # Frameworks are imported on first use: `import traincurves` stays light.
-    if name == "LivePlot":
-        from .integrations.keras import LivePlot
+    if name in ("LivePlot", "JSONLogger"):
+        from .integrations import keras
 
-        return LivePlot
+        return getattr(keras, name)
     if name in _INTEGRATIONS:
         import importlib
 

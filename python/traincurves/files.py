@@ -171,6 +171,10 @@ def load(path: str | os.PathLike[str]) -> Run:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _csv_run(path)
+    if suffix == ".jsonl":
+        from .jsonl import load_jsonl
+
+        return load_jsonl(path)
     if suffix == ".json":
         try:
             data = json.loads(path.read_text())
@@ -189,6 +193,7 @@ def load(path: str | os.PathLike[str]) -> Run:
             "or a History.history dict of metric lists"
         )
     raise ValueError(
-        f"cannot read {path}: expected a traincurves run (.json), a Keras "
-        "History.history dict (.json) or a Keras CSVLogger file (.csv)"
+        f"cannot read {path}: expected a traincurves run (.json or JSON Lines "
+        ".jsonl), a Keras History.history dict (.json) or a Keras CSVLogger "
+        "file (.csv)"
     )

@@ -80,6 +80,7 @@ class Run:
         self._current_epoch = 0
         self._live: Any = None
         self._registered = False
+        self._writers: list[Any] = []
 
     # -- logging -------------------------------------------------------
 
@@ -126,6 +127,8 @@ class Run:
         if time is None and self.started is not None:
             time = _now() - self.started
         self._times[row] = time
+        for writer in self._writers:
+            writer.epoch(epoch, time, parsed)
         self._current_epoch = max(self._current_epoch, epoch + 1)
         self._changed()
 
@@ -157,6 +160,8 @@ class Run:
         for column in self._batch_values.values():
             if len(column) == count:
                 column.append(None)
+        for writer in self._writers:
+            writer.batch(epoch, step, parsed)
         self._changed()
 
     def _changed(self, final: bool = False) -> None:
@@ -263,6 +268,8 @@ class Run:
             event["epoch"] = epoch
         event.update(info)
         self.events.append(event)
+        for writer in self._writers:
+            writer.event(event)
 
     def finish(self, status: str = "finished") -> None:
         if status not in STATUSES:
@@ -271,6 +278,9 @@ class Run:
             )
         self.status = status
         self.ended = _now()
+        for writer in self._writers:
+            writer.end(self)
+        self._writers = []
 
     # -- reading -------------------------------------------------------
 
@@ -351,6 +361,24 @@ class Run:
         from .ingest import run_from_history
 
         return run_from_history(history, name)
+
+    def log_to(self, path: Any, per_rank: bool = False) -> None:
+        """Also append everything logged from now on to a JSON Lines file
+        (see ``traincurves.jsonl``), which ``tc.load`` and ``tc.watch`` read.
+
+        In a distributed run only global rank 0 writes, unless ``per_rank``
+        gives each rank its own ``{stem}.rank{N}.jsonl``.
+        """
+        from .jsonl import RunWriter
+
+        writer = RunWriter(path, per_rank=per_rank)
+        writer.start(self)
+        for i, epoch in enumerate(self._epochs):
+            values = {
+                k: col[i] for k, col in self._values.items() if col[i] is not None
+            }
+            writer.epoch(epoch, self._times[i], values)
+        self._writers.append(writer)
 
     def save(self, path: Any) -> Any:
         """Write the run to ``path`` as a traincurves run file (JSON, see

@@ -98,7 +98,10 @@ class LivePlot(keras.callbacks.Callback):
         self._early_stopping = [
             c for c in _find_callback_list(self) if _is_early_stopping(c)
         ]
-        self.run.start_live(self.every, keep=self.keep)
+        self._begin(self.run)
+
+    def _begin(self, run: Run) -> None:
+        run.start_live(self.every, keep=self.keep)
 
     @never_raise
     def on_train_batch_end(
@@ -147,3 +150,30 @@ class LivePlot(keras.callbacks.Callback):
             status = "stopped_early"
         run.finish(status)
         run.stop_live()
+
+
+class JSONLogger(LivePlot):
+    """Write a Keras run as JSON Lines (see ``traincurves.jsonl``) instead of
+    showing it: for training that runs where no notebook is attached.
+    ``tc.watch(path)`` or ``tc.load(path)`` in a notebook show it.
+
+    Only global rank 0 writes, unless ``per_rank=True`` gives each rank its
+    own ``{stem}.rank{N}.jsonl``.
+    """
+
+    def __init__(
+        self,
+        path: Any,
+        name: str | None = None,
+        *,
+        metrics: Iterable[str] | None = None,
+        batches: bool = False,
+        params: Mapping[str, Any] | None = None,
+        per_rank: bool = False,
+    ) -> None:
+        super().__init__(name, metrics=metrics, batches=batches, params=params)
+        self.path = path
+        self.per_rank = per_rank
+
+    def _begin(self, run: Run) -> None:
+        run.log_to(self.path, per_rank=self.per_rank)

@@ -1,0 +1,210 @@
+"""Runs as JSON Lines, for training that runs elsewhere (a cluster job, a
+distributed run) and is watched from a notebook.
+
+One JSON object per line, appended whole and flushed per record, so a reader
+never takes half a record for data. Record format, version 1::
+
+    {"type": "start", "version": 1, "run": "baseline", "id": "3f2a...",
+     "params": {"lr": 0.001}, "total_epochs": 30, "steps_per_epoch": 42,
+     "time": 1764213000.5}                       # unix time of the start
+    {"type": "epoch", "epoch": 0, "time": 1.2,    # seconds since the start
+     "metrics": {"loss": 0.9, "val_loss": "nan"}}
+    {"type": "batch", "epoch": 0, "step": 3, "metrics": {"loss": 1.1}}
+    {"type": "event", "kind": "early_stop", "epoch": 17, "best_epoch": 12}
+    {"type": "end", "status": "finished", "time": 42.0}
+
+Epochs are 0-based as logged; NaN and infinities are the strings "nan",
+"inf", "-inf" (standard JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+from .run import STATUSES, Run
+
+VERSION = 1
+_SPECIAL = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
+def global_rank() -> int:
+    """This process's rank in a distributed run (0 when not distributed)."""
+    for variable in ("RANK", "SLURM_PROCID"):
+        value = os.environ.get(variable)
+        if value not in (None, ""):
+            try:
+                return int(value)
+            except ValueError:
+                pass
+    try:
+        import torch.distributed as dist
+
+        if dist.is_available() and dist.is_initialized():
+            return int(dist.get_rank())
+    except ImportError:
+        pass
+    return 0
+
+
+def rank_path(path: Path, rank: int) -> Path:
+    """``runs/a.jsonl`` for rank 2 is ``runs/a.rank2.jsonl``."""
+    return path.with_name(f"{path.stem}.rank{rank}{path.suffix}")
+
+
+def _out(values: dict[str, float | None]) -> dict[str, Any]:
+    def one(v: float | None) -> float | str | None:
+        if v is None or math.isfinite(v):
+            return v
+        return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+
+    return {k: one(v) for k, v in values.items()}
+
+
+class RunWriter:
+    """Appends a run's records to a JSON Lines file as they happen.
+
+    By default only global rank 0 writes; ``per_rank=True`` gives every rank
+    its own file (``{stem}.rank{N}.jsonl``).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], per_rank: bool = False) -> None:
+        rank = global_rank()
+        path = Path(path)
+        self.path: Path | None = None
+        if per_rank:
+            self.path = rank_path(path, rank)
+        elif rank == 0:
+            self.path = path
+        self._file = None
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("a", encoding="utf-8")
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self._file is None:
+            return
+        # One write call of one whole line, flushed: readers see whole records.
+        self._file.write(json.dumps(record, allow_nan=False) + "\n")
+        self._file.flush()
+
+    def start(self, run: Run) -> None:
+        self.write(
+            {
+                "type": "start",
+                "version": VERSION,
+                "run": run.name,
+                "id": run.id,
+                "params": dict(run.params),
+                "total_epochs": run.total_epochs,
+                "steps_per_epoch": run.steps_per_epoch,
+                "time": run.started,
+            }
+        )
+
+    def epoch(
+        self, epoch: int, time: float | None, values: dict[str, float | None]
+    ) -> None:
+        self.write(
+            {"type": "epoch", "epoch": epoch, "time": time, "metrics": _out(values)}
+        )
+
+    def batch(self, epoch: int, step: int, values: dict[str, float | None]) -> None:
+        self.write(
+            {"type": "batch", "epoch": epoch, "step": step, "metrics": _out(values)}
+        )
+
+    def event(self, event: dict[str, Any]) -> None:
+        self.write({"type": "event", **event})
+
+    def end(self, run: Run) -> None:
+        self.write({"type": "end", "status": run.status, "time": run.elapsed})
+        self.close()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def _value(v: Any) -> float | None:
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return _SPECIAL[v]
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return float(v)
+    raise ValueError(f"{v!r} is not a number")
+
+
+class RunReader:
+    """Turns records into a Run, one line at a time; a bad line is skipped
+    with a warning naming the file and line, and nothing else is lost."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.run = Run(Path(source).stem)
+        self.run.started = None
+        self.run.status = "running"
+        self.line = 0
+
+    def feed(self, text: str) -> None:
+        self.line += 1
+        if not text.strip():
+            return
+        try:
+            record = json.loads(text)
+            self._apply(record)
+        except (ValueError, KeyError, TypeError) as error:
+            warnings.warn(
+                f"{self.source}, line {self.line}: skipped a record that cannot be "
+                f"read ({error})",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+
+    def _apply(self, record: dict[str, Any]) -> None:
+        kind = record["type"]
+        run = self.run
+        if kind == "start":
+            if record.get("version") != VERSION:
+                raise ValueError(
+                    f"record version {record.get('version')!r}, expected {VERSION}"
+                )
+            run.name = str(record.get("run") or run.name)
+            run.id = str(record.get("id") or run.id)
+            run.params = dict(record.get("params") or {})
+            run.total_epochs = record.get("total_epochs")
+            run.steps_per_epoch = record.get("steps_per_epoch")
+        elif kind == "epoch":
+            values = {k: _value(v) for k, v in record["metrics"].items()}
+            run.log_values(values, int(record["epoch"]), time=record.get("time"))
+        elif kind == "batch":
+            values = {k: _value(v) for k, v in record["metrics"].items()}
+            run.log_batch(
+                step=int(record["step"]), epoch=int(record["epoch"]), **values
+            )
+        elif kind == "event":
+            info = {
+                k: v for k, v in record.items() if k not in ("type", "kind", "epoch")
+            }
+            run.add_event(str(record["kind"]), record.get("epoch"), **info)
+        elif kind == "end":
+            status = record.get("status", "finished")
+            run.status = status if status in STATUSES else "finished"
+        else:
+            raise ValueError(f"unknown record type {kind!r}")
+
+
+def load_jsonl(path: Path) -> Run:
+    reader = RunReader(str(path))
+    with path.open(encoding="utf-8") as handle:
+        for text in handle:
+            if not text.endswith("\n"):
+                break  # a record still being written
+            reader.feed(text)
+    return reader.run
