@@ -85,3 +85,14 @@ def test_logging_records_time_since_start():
     run.log(loss=0.5, time=12.5)
     assert run.times[0] is not None and 0 <= run.times[0] < 5
     assert run.times[1] == 12.5
+
+
+def test_batches_arriving_out_of_order_are_kept_in_order():
+    run = tc.Run()
+    for epoch, step, loss in [(0, 0, 1.0), (0, 2, 0.8), (0, 1, 0.9), (1, 0, 0.7)]:
+        run.log_batch(step=step, epoch=epoch, loss=loss)
+    assert run.batches == {
+        "epoch": [0, 0, 0, 1],
+        "step": [0, 1, 2, 0],
+        "loss": [1.0, 0.9, 0.8, 0.7],
+    }

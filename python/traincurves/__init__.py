@@ -10,6 +10,7 @@ from .display import show
 from .files import load
 from .payload import MIME_TYPE
 from .run import Run
+from .watch import watch
 
 try:
     __version__ = version("traincurves")
@@ -28,6 +29,7 @@ __all__ = [
     "load",
     "runs",
     "show",
+    "watch",
 ]
 
 _INTEGRATIONS = {"keras", "lightning", "transformers"}

@@ -77,6 +77,7 @@ class Run:
         self._batch_epoch: list[int] = []
         self._batch_step: list[int] = []
         self._batch_values: dict[str, list[float | None]] = {}
+        self._batch_lock = threading.Lock()
         self._current_epoch = 0
         self._live: Any = None
         self._registered = False
@@ -149,17 +150,24 @@ class Run:
             name: to_float(value, name, f"at epoch {epoch} step {step}")
             for name, value in values.items()
         }
-        count = len(self._batch_epoch)
-        self._batch_epoch.append(epoch)
-        self._batch_step.append(step)
-        for name, value in parsed.items():
-            column = self._batch_values.get(name)
-            if column is None:
-                column = self._batch_values[name] = [None] * count
-            column.append(value)
-        for column in self._batch_values.values():
-            if len(column) == count:
-                column.append(None)
+        # Keras runs async-safe batch hooks on a thread pool: calls can race
+        # and arrive out of order, so they are serialised and kept sorted.
+        with self._batch_lock:
+            count = len(self._batch_epoch)
+            row = count
+            if count and (epoch, step) < (self._batch_epoch[-1], self._batch_step[-1]):
+                keys = list(zip(self._batch_epoch, self._batch_step))
+                row = bisect.bisect_right(keys, (epoch, step))
+            self._batch_epoch.insert(row, epoch)
+            self._batch_step.insert(row, step)
+            for name, value in parsed.items():
+                column = self._batch_values.get(name)
+                if column is None:
+                    column = self._batch_values[name] = [None] * count
+                column.insert(row, value)
+            for column in self._batch_values.values():
+                if len(column) == count:
+                    column.insert(row, None)
         for writer in self._writers:
             writer.batch(epoch, step, parsed)
         self._changed()

@@ -1,0 +1,177 @@
+"""``tc.watch``: follow JSON Lines runs written elsewhere, in a live panel.
+
+Files are polled (no inotify: it misses writes on network file systems);
+only whole lines are read, so a record being written is picked up on the
+next poll. A file that shrinks or is replaced (truncated, rotated) is read
+again from the start, a corrupt line is skipped with a warning, a deleted
+file keeps what was read.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import glob as globbing
+import os
+import threading
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+from .jsonl import RunReader
+from .live import LiveDisplay
+from .run import Run
+
+
+class FileFollower:
+    """Reads the new whole lines of one JSON Lines file into a Run."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.reader = RunReader(str(path))
+        self.offset = 0
+        self.partial = b""
+        self.identity: tuple[int, int] | None = None
+        self.gone = False
+
+    @property
+    def run(self) -> Run:
+        return self.reader.run
+
+    def poll(self) -> bool:
+        """Read what was appended; True when any record arrived."""
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            if not self.gone:
+                self.gone = True
+                warnings.warn(
+                    f"{self.path} was deleted; keeping the "
+                    f"{len(self.run)} epochs read from it",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+            return False
+        identity = (stat.st_dev, stat.st_ino)
+        if self.identity is not None and (
+            identity != self.identity or stat.st_size < self.offset
+        ):
+            warnings.warn(
+                f"{self.path} was truncated or replaced; reading it "
+                "again from the start",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            old = self.reader.run
+            self.reader = RunReader(str(self.path))
+            self.reader.run.id = old.id  # the same panel series
+            self.offset, self.partial = 0, b""
+        self.identity, self.gone = identity, False
+        if stat.st_size == self.offset:
+            return False
+        with open(self.path, "rb") as handle:
+            handle.seek(self.offset)
+            data = handle.read()
+        self.offset += len(data)
+        lines = (self.partial + data).split(b"\n")
+        self.partial = lines.pop()  # no newline yet: still being written
+        for line in lines:
+            self.reader.feed(line.decode("utf-8", errors="replace") + "\n")
+        return bool(lines)
+
+
+class Watcher:
+    """Follows every file matching a glob; new files become new runs."""
+
+    def __init__(
+        self, pattern: str, every: float = 0.5, timeout: float | None = None
+    ) -> None:
+        self.pattern = pattern
+        self.every = every
+        self.timeout = timeout
+        self.followers: dict[str, FileFollower] = {}
+        self.display = LiveDisplay(self._bundle, every)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def runs(self) -> list[Run]:
+        return [f.run for f in self.followers.values()]
+
+    def _bundle(self) -> dict:
+        from .payload import bundle
+
+        runs = self.runs
+        if not runs:
+            return {
+                "text/plain": f"traincurves: waiting for files matching {self.pattern!r}"
+            }
+        return bundle(runs)
+
+    def poll(self) -> bool:
+        changed = False
+        for name in sorted(globbing.glob(self.pattern)):
+            if name not in self.followers:
+                self.followers[name] = FileFollower(Path(name))
+                changed = True
+        for follower in self.followers.values():
+            changed = follower.poll() or changed
+        return changed
+
+    def finished(self) -> bool:
+        return bool(self.followers) and all(r.status != "running" for r in self.runs)
+
+    def _follow(self) -> None:
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        try:
+            while not self._stop.is_set():
+                if self.poll():
+                    self.display.changed()
+                if self.finished() or (
+                    deadline is not None and time.monotonic() > deadline
+                ):
+                    break
+                self._stop.wait(self.every)
+        finally:
+            self.poll()
+            self.display.close()
+
+    def start(self, block: bool) -> Watcher:
+        self.display.start(track=False)
+        if block:
+            try:
+                self._follow()
+            except KeyboardInterrupt:
+                self._stop.set()
+            return self
+        # The thread runs in a copy of this cell's context, so its display
+        # updates carry the cell's message header.
+        context = contextvars.copy_context()
+        self._thread = threading.Thread(
+            target=context.run, args=(self._follow,), daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop following; the panel keeps its last state."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def __repr__(self) -> str:
+        state = "following" if self._thread and self._thread.is_alive() else "stopped"
+        return f"<traincurves watch of {self.pattern!r}: {len(self.followers)} runs, {state}>"
+
+
+def watch(
+    pattern: Any,
+    *,
+    block: bool = False,
+    timeout: float | None = None,
+    every: float = 0.5,
+) -> Watcher:
+    """Show the runs in JSON Lines files matching ``pattern`` and follow them
+    as they grow, until every run has ended, ``timeout`` seconds, or
+    ``.stop()`` (or an interrupt when ``block=True``)."""
+    return Watcher(str(pattern), every=every, timeout=timeout).start(block)
