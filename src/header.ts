@@ -116,6 +116,18 @@ export function renderHeader(run: RunPayload): HTMLElement {
     bar.append(fill);
     header.append(bar);
   }
+  const batches = run.batches;
+  if (batches && batches.count > batches.x.length) {
+    header.append(
+      el(
+        'div',
+        'tc-note',
+        `batch curves drawn from ${batches.x.length.toLocaleString('en')} of ` +
+          `${batches.count.toLocaleString('en')} points (lowest, highest and ` +
+          'non-finite points kept); the run holds them all'
+      )
+    );
+  }
   const problem = run.events.find(
     e => e.kind === 'failed' || e.kind === 'interrupted'
   );

@@ -75,6 +75,18 @@ describe('renderHeader', () => {
     expect(header.querySelector('.tc-progressbar')).toBeNull();
   });
 
+  it('says when batch curves are reduced for display', () => {
+    const base = run('early_stop_batches');
+    const reduced = {
+      ...base,
+      batches: { ...base.batches!, count: 1000000 }
+    };
+    expect(renderHeader(reduced).querySelector('.tc-note')?.textContent).toBe(
+      'batch curves drawn from 24 of 1,000,000 points (lowest, highest and non-finite points kept); the run holds them all'
+    );
+    expect(renderHeader(base).querySelector('.tc-note')).toBeNull();
+  });
+
   it('shows why a run failed', () => {
     const failed = {
       ...run('basic'),
