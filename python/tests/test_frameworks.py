@@ -181,3 +181,48 @@ def test_missing_framework_is_named(monkeypatch):
         ImportError, match=r"needs the 'lightning' package.*pip install lightning"
     ):
         importlib.import_module("traincurves.integrations.lightning")
+
+
+def test_lightning_jsonlogger_writes_the_run(digits_tensors, tmp_path):
+    import lightning.pytorch as pl
+    from torch.utils.data import DataLoader, TensorDataset
+
+    class Tiny(pl.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.net = torch.nn.Linear(64, 10)
+
+        def training_step(self, batch, i):
+            loss = torch.nn.functional.cross_entropy(self.net(batch[0]), batch[1])
+            self.log("train_loss", loss, on_step=True, on_epoch=True)
+            return loss
+
+        def validation_step(self, batch, i):
+            loss = torch.nn.functional.cross_entropy(self.net(batch[0]), batch[1])
+            self.log("val_loss", loss)
+
+        def configure_optimizers(self):
+            return torch.optim.SGD(self.parameters(), lr=0.1)
+
+    x, y = digits_tensors
+    path = tmp_path / "pl.jsonl"
+    trainer = pl.Trainer(
+        max_epochs=2,
+        accelerator="cpu",
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        log_every_n_steps=1,
+        logger=tc.lightning.JSONLogger(path, name="pl"),
+    )
+    loader = DataLoader(TensorDataset(x[:400], y[:400]), batch_size=100)
+    trainer.fit(
+        Tiny(),
+        loader,
+        DataLoader(TensorDataset(x[400:600], y[400:600]), batch_size=100),
+    )
+    run = tc.load(path)
+    assert run.name == "pl" and run.status == "finished"
+    assert run.epochs == [0, 1]
+    assert {"train_loss", "val_loss"} <= set(run)
+    assert len(run.batches["train_loss"]) == 8  # 2 epochs x 4 steps

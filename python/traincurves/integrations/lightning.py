@@ -117,3 +117,72 @@ class LivePlot(pl.Callback):
         run.add_event(status, message=f"{type(exception).__name__}: {exception}")
         run.finish(status)
         run.stop_live()
+
+
+class JSONLogger(pl.loggers.Logger):
+    """A Lightning logger writing the run as JSON Lines (see
+    ``traincurves.jsonl``) for ``tc.watch`` / ``tc.load`` in a notebook.
+
+    Metrics logged with ``on_step`` (``*_step``) become batch points; the
+    others belong to the epoch Lightning reports with them. Only global rank
+    0 writes unless ``per_rank=True``.
+    """
+
+    def __init__(
+        self, path: Any, name: str | None = None, per_rank: bool = False
+    ) -> None:
+        super().__init__()
+        self.path = path
+        self._name = name
+        self.per_rank = per_rank
+        self.run: Run | None = None
+        self._params: dict[str, Any] = {}
+
+    @property
+    def name(self) -> str:
+        return self._name or "run"
+
+    @property
+    def version(self) -> int:
+        return 0
+
+    def _ensure_run(self) -> Run:
+        if self.run is None:
+            self.run = Run(self.name, self._params)
+            self.run.log_to(self.path, per_rank=self.per_rank)
+        return self.run
+
+    @never_raise
+    def log_hyperparams(self, params: Any, *args: Any, **kwargs: Any) -> None:
+        values = vars(params) if hasattr(params, "__dict__") else dict(params or {})
+        self._params.update(values)
+        if self.run is not None:
+            self.run.add_event(
+                "params", None, params={k: str(v) for k, v in values.items()}
+            )
+
+    @never_raise
+    def log_metrics(self, metrics: Mapping[str, Any], step: int | None = None) -> None:
+        run = self._ensure_run()
+        epoch = metrics.get("epoch")
+        epoch = int(epoch) if epoch is not None else None
+        steps = {
+            k.removesuffix("_step"): v
+            for k, v in metrics.items()
+            if k.endswith("_step")
+        }
+        epochs = {
+            k.removesuffix("_epoch"): v
+            for k, v in metrics.items()
+            if k != "epoch" and not k.endswith("_step")
+        }
+        if steps:
+            run.log_batch(step=step, epoch=epoch, **steps)
+        if epochs:
+            run.log_values(epochs, epoch)
+
+    @never_raise
+    def finalize(self, status: str) -> None:
+        run = self._ensure_run()
+        if run.status == "running":
+            run.finish("failed" if status == "failed" else "finished")
