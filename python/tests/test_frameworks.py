@@ -170,6 +170,29 @@ def test_huggingface_callback_fed_trainer_states(shell):
     assert run["status"] == "stopped_early"
 
 
+def test_huggingface_jsonlogger_fed_trainer_states(tmp_path, shell):
+    from transformers import TrainerControl, TrainerState, TrainingArguments
+
+    args = TrainingArguments(output_dir="unused", num_train_epochs=1, report_to=[])
+    state = TrainerState(max_steps=2, num_train_epochs=1, is_world_process_zero=True)
+    control = TrainerControl()
+    path = tmp_path / "hf.jsonl"
+    logger = tc.transformers.JSONLogger(path, name="hf")
+    logger.on_train_begin(args, state, control)
+    for step in (1, 2):
+        state.global_step, state.epoch = step, step / 2
+        logger.on_log(args, state, control, logs={"loss": 1.0 / step})
+    logger.on_epoch_end(args, state, control)
+    logger.on_log(args, state, control, logs={"eval_loss": 0.7})
+    logger.on_train_end(args, state, control)
+    assert shell.messages == []
+    run = tc.load(path)
+    assert (
+        run.status == "finished" and run["loss"] == [0.75] and run["eval_loss"] == [0.7]
+    )
+    assert run.batches["loss"] == [1.0, 0.5]
+
+
 def test_missing_framework_is_named(monkeypatch):
     import importlib
 

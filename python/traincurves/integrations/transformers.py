@@ -80,8 +80,11 @@ class LivePlot(hf.TrainerCallback):
         self.run = Run(name, params, total_epochs=epochs)
         if state.max_steps and epochs:
             self.run.steps_per_epoch = math.ceil(state.max_steps / epochs)
+        self._begin(self.run, state)
+
+    def _begin(self, run: Run, state: Any) -> None:
         if state.is_world_process_zero:
-            self.run.start_live(self.every, keep=self.keep)
+            run.start_live(self.every, keep=self.keep)
 
     @never_raise
     def on_log(
@@ -131,3 +134,25 @@ class LivePlot(hf.TrainerCallback):
             run.add_event("early_stop", run.epochs[-1] if run.epochs else 0)
         run.finish("stopped_early" if early else "finished")
         run.stop_live()
+
+
+class JSONLogger(LivePlot):
+    """Write a Hugging Face Trainer run as JSON Lines (see
+    ``traincurves.jsonl``) instead of showing it; ``tc.watch`` or
+    ``tc.load`` show it in a notebook. Only global rank 0 writes unless
+    ``per_rank=True``."""
+
+    def __init__(
+        self,
+        path: Any,
+        name: str | None = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+        per_rank: bool = False,
+    ) -> None:
+        super().__init__(name, params=params)
+        self.path = path
+        self.per_rank = per_rank
+
+    def _begin(self, run: Run, state: Any) -> None:
+        run.log_to(self.path, per_rank=self.per_rank)
