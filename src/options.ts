@@ -274,6 +274,56 @@ function lineSeries(
   };
 }
 
+/**
+ * The min-max band of a metric across ranks: an invisible line at the low
+ * values with the high-low difference stacked on it as a shaded area.
+ */
+function bandSeries(
+  run: RunPayload,
+  metric: string,
+  look: Look,
+  controls: Controls
+): LineSeriesOption[] {
+  const band = run.bands[metric];
+  if (!band || controls.delta) {
+    return [];
+  }
+  const points = (values: (number | null)[]): Points =>
+    run.epochs
+      .map((epoch, i): [number | null, number | null] => [
+        xOf(run, epoch, i, controls.xAxis),
+        values[i]
+      ])
+      .filter((p): p is [number, number | null] => p[0] !== null);
+  const spread = band.high.map((high, i) => {
+    const low = band.low[i];
+    return high === null || low === null ? null : high - low;
+  });
+  const common = {
+    type: 'line' as const,
+    name: look.name(metric),
+    stack: `${seriesId(run, metric)}\u0000band`,
+    showSymbol: false,
+    silent: true,
+    tooltip: { show: false },
+    lineStyle: { opacity: 0 },
+    z: 0
+  };
+  return [
+    {
+      ...common,
+      id: `${seriesId(run, metric)}\u0000low`,
+      data: points(band.low) as unknown as number[]
+    },
+    {
+      ...common,
+      id: `${seriesId(run, metric)}\u0000high`,
+      data: points(spread) as unknown as number[],
+      areaStyle: { color: look.color(metric), opacity: 0.15 }
+    }
+  ];
+}
+
 /** The unsmoothed curve, faint behind its smoothed line. */
 function rawSeries(
   run: RunPayload,
@@ -458,6 +508,7 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
         if (controls.smoothing > 0) {
           faint.push(rawSeries(run, metric, look, raw));
         }
+        faint.push(...bandSeries(run, metric, look, controls));
       }
       const areas = opts.findings
         ? findingAreas(run, metrics, theme, controls.xAxis)
@@ -496,7 +547,8 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
     // Short curves are drawn point for point; long ones sampled (LTTB).
     const limit = opts.maxPoints ?? 2000;
     for (const line of series) {
-      const count = (line.data as unknown as Float64Array).length / 2;
+      const data = line.data as unknown as Float64Array | unknown[];
+      const count = Array.isArray(data) ? data.length : data.length / 2;
       line.sampling = count > limit ? 'lttb' : undefined;
     }
     const option: EChartsOption = {

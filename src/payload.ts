@@ -70,6 +70,8 @@ export interface RunPayload {
   time: Value[] | null;
   /** Batches per epoch, when known: the x axis in steps needs it. */
   steps_per_epoch: number | null;
+  /** Spread across the ranks of a distributed run, aligned with epochs. */
+  bands: Record<string, { low: Value[]; high: Value[] }>;
   nonfinite: Record<string, [number, NonFiniteKind][]>;
   best: Record<string, Best>;
   events: RunEvent[];
@@ -230,6 +232,17 @@ function validateRun(value: unknown, path: string): RunPayload {
     }
     return event as RunEvent;
   });
+  const bands: RunPayload['bands'] = {};
+  for (const [name, band] of Object.entries(
+    object(run.bands ?? {}, `${path}.bands`)
+  )) {
+    const where = `${path}.bands[${JSON.stringify(name)}]`;
+    const b = object(band, where);
+    bands[name] = {
+      low: column(b.low, `${where}.low`, epochs.length),
+      high: column(b.high, `${where}.high`, epochs.length)
+    };
+  }
   const findings = array(run.findings ?? [], `${path}.findings`).map(
     (f, i): Finding => {
       const where = `${path}.findings[${i}]`;
@@ -289,6 +302,7 @@ function validateRun(value: unknown, path: string): RunPayload {
     epochs,
     metrics,
     time,
+    bands,
     steps_per_epoch:
       run.steps_per_epoch === null || run.steps_per_epoch === undefined
         ? null

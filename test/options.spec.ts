@@ -142,6 +142,30 @@ describe('live runs', () => {
   });
 });
 
+describe('ranks', () => {
+  it('draw the min-max band of a metric across ranks behind its line', () => {
+    const payload = validatePayload(historyFixture('uneven').payload);
+    const run = payload.runs[0];
+    run.bands = {
+      loss: {
+        low: run.metrics.loss.map(v => (v === null ? null : v - 0.1)),
+        high: run.metrics.loss.map(v => (v === null ? null : v + 0.1))
+      }
+    };
+    const [loss] = buildCharts(payload, {
+      theme: LIGHT_THEME,
+      animation: false
+    });
+    const series = loss.option.series as LineSeriesOption[];
+    const [low, high] = series.filter(s => s.stack);
+    expect(low.stack).toBe(high.stack);
+    expect(low.name).toBe('loss');
+    expect(high.areaStyle?.opacity).toBeGreaterThan(0);
+    expect((low.data as number[][])[0]).toEqual([1, 0.8]);
+    expect((high.data as number[][])[0][1]).toBeCloseTo(0.2);
+  });
+});
+
 describe('packPoints', () => {
   it('flattens x, y pairs with NaN for gaps', () => {
     expect(

@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -20,7 +19,10 @@ WORKER = textwrap.dedent(
     import traincurves as tc
 
     rank = int(os.environ["RANK"])
-    dist.init_process_group("gloo", rank=rank, world_size=2)
+    # A file store: no TCP port to race for on a busy machine.
+    dist.init_process_group(
+        "gloo", init_method="file://" + sys.argv[3], rank=rank, world_size=2
+    )
     torch.manual_seed(0)
     model = torch.nn.parallel.DistributedDataParallel(torch.nn.Linear(4, 1))
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -35,6 +37,9 @@ WORKER = textwrap.dedent(
         opt.step()
         run.log(epoch=epoch, loss=loss.item())
     run.finish()
+    # Both ranks leave together: a rank tearing gloo down while the other
+    # still talks to it aborts.
+    dist.barrier()
     dist.destroy_process_group()
     """
 )
@@ -44,31 +49,26 @@ WORKER = textwrap.dedent(
 SOURCE = str(Path(__file__).resolve().parents[1])
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.parametrize("mode", ["rank0", "per_rank"])
 def test_two_process_gloo_run(tmp_path, mode):
     path = tmp_path / "ddp.jsonl"
-    port = str(free_port())
+    store = tmp_path.parent / f"{tmp_path.name}.store"
     workers = [
         subprocess.Popen(
-            [sys.executable, "-c", WORKER, str(path), mode],
+            [sys.executable, "-c", WORKER, str(path), mode, str(store)],
             env={
                 **os.environ,
                 "PYTHONPATH": SOURCE,
                 "RANK": str(rank),
                 "WORLD_SIZE": "2",
-                "MASTER_ADDR": "127.0.0.1",
-                "MASTER_PORT": port,
             },
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for rank in (0, 1)
     ]
-    assert [w.wait(timeout=120) for w in workers] == [0, 0]
+    codes = [w.wait(timeout=120) for w in workers]
+    assert codes == [0, 0], [w.stderr.read()[-2000:] for w in workers]
     files = sorted(p.name for p in tmp_path.iterdir())
     if mode == "rank0":
         assert files == ["ddp.jsonl"]

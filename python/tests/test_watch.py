@@ -89,3 +89,27 @@ def test_truncated_rotated_and_deleted_files(tmp_path):
     with pytest.warns(RuntimeWarning, match="deleted; keeping the 1 epochs"):
         assert not follower.poll()
     assert follower.run.epochs == [5]
+
+
+def test_per_rank_files_show_as_one_run_with_a_band(tmp_path, shell):
+    for rank, offset in ((0, 0.0), (1, 0.2)):
+        path = tmp_path / f"ddp.rank{rank}.jsonl"
+        lines = [{"type": "start", "version": 1, "run": "ddp", "id": f"ddp{rank}"}]
+        lines += [
+            {"type": "epoch", "epoch": e, "metrics": {"loss": 1.0 / (e + 1) + offset}}
+            for e in range(3)
+        ]
+        lines.append({"type": "end", "status": "finished"})
+        path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    watcher = tc.watch(tmp_path / "*.jsonl", block=True, timeout=5, every=0.05)
+    (run,) = watcher.runs
+    assert run.name == "ddp" and run.status == "finished"
+    assert run["loss"] == pytest.approx([1.1, 0.6, 1 / 3 + 0.1])
+    shown = shell.messages[-1]["data"][MIME_TYPE]["runs"]
+    assert len(shown) == 1
+    assert shown[0]["bands"]["loss"]["low"] == pytest.approx(
+        [1.0, 0.5, 1 / 3], rel=1e-6
+    )
+    assert shown[0]["bands"]["loss"]["high"] == pytest.approx(
+        [1.2, 0.7, 1 / 3 + 0.2], rel=1e-6
+    )

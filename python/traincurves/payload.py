@@ -13,6 +13,7 @@ Version 1, columnar::
         "metrics": {"loss": [0.9, 0.5, null]},   # aligned with epochs
         "time": [1.2, 2.3, 3.4] | null,   # seconds since start per epoch
         "steps_per_epoch": 100 | null,    # for an x axis in steps
+        "bands": {"loss": {"low": [...], "high": [...]}},  # spread across ranks
         "nonfinite": {"loss": [[3, "nan"]]},     # where null means NaN/inf
         "best": {"val_loss": {"epoch": 2, "value": 0.5, "mode": "min"}},
         "events": [{"kind": "early_stop", "epoch": 3}],
@@ -23,6 +24,10 @@ Version 1, columnar::
                     "count": 8} | null,      # fractional epochs; maybe reduced
         "batches": batch_payload(run),
         "steps_per_epoch": run.steps_per_epoch,
+        "bands": {
+            name: {"low": [compact(v) for v in low], "high": [compact(v) for v in high]}
+            for name, (low, high) in run.bands.items()
+        },
         "progress": {"epoch": 3, "total": 20, "elapsed": 3.4}
       }],
       "view": {"metrics": ["val_accuracy"]}    # optional: only these metrics
@@ -70,6 +75,10 @@ def run_payload(run: Run) -> dict[str, Any]:
         "findings": _findings(run),
         "batches": batch_payload(run),
         "steps_per_epoch": run.steps_per_epoch,
+        "bands": {
+            name: {"low": [compact(v) for v in low], "high": [compact(v) for v in high]}
+            for name, (low, high) in run.bands.items()
+        },
         "progress": {
             "epoch": shown[-1] if shown else 0,
             "total": run.total_epochs,

@@ -82,6 +82,9 @@ class Run:
         self._live: Any = None
         self._registered = False
         self._writers: list[Any] = []
+        # Per-rank spread of a run combined from several ranks: metric ->
+        # (low, high) aligned with epochs.
+        self.bands: dict[str, tuple[list[float | None], list[float | None]]] = {}
 
     # -- logging -------------------------------------------------------
 

@@ -96,7 +96,19 @@ class Watcher:
 
     @property
     def runs(self) -> list[Run]:
-        return [f.run for f in self.followers.values()]
+        """One run per file; per-rank files of one run combined into one."""
+        from .ranks import combine, group_key
+
+        groups: dict[str, list[tuple[int, Run]]] = {}
+        for path, follower in self.followers.items():
+            key, rank = group_key(Path(path))
+            groups.setdefault(key, []).append((rank or 0, follower.run))
+        return [
+            members[0][1]
+            if len(members) == 1
+            else combine([r for _, r in sorted(members, key=lambda m: m[0])])
+            for members in groups.values()
+        ]
 
     def _bundle(self) -> dict:
         from .payload import bundle
