@@ -94,6 +94,25 @@ function makePayload(n, scale = n) {
   };
 }
 
+/**
+ * The display payload of a run of 1,000,000 batch points and 1000 epochs, as
+ * payload.py writes it: epoch series whole, batch series reduced to 3001.
+ */
+function makeLongRun() {
+  const payload = makePayload(1000);
+  const rng = mulberry32(99);
+  const x = Array.from({ length: 3001 }, (_, i) => (i * 1000) / 3000);
+  payload.runs[0].batches = {
+    x,
+    metrics: {
+      loss: x.map(v => float32(1 / Math.sqrt(v + 1) + (rng() - 0.5) * 0.1))
+    },
+    count: 1000000
+  };
+  payload.runs[0].id = 'long';
+  return payload;
+}
+
 /** A comparison payload: `count` runs of `n` epochs, each its own name. */
 function makeComparison(count, n) {
   const runs = Array.from({ length: count }, (_, i) => {
@@ -211,6 +230,14 @@ async function main() {
       comparisons.push(await render('compare'));
     }
 
+    await load(page, 'long', makeLongRun());
+    const longRenders = [];
+    const zooms = [];
+    for (let i = 0; i < COMPARE_REPS; i++) {
+      longRenders.push(await render('long'));
+      zooms.push(await page.evaluate(() => window.zoomOnce(window.long)));
+    }
+
     await load(page, 'p1001', makePayload(1001, 1000));
     const updates = [];
     for (let i = 0; i < UPDATE_REPS; i++) {
@@ -255,6 +282,10 @@ async function main() {
     console.log(
       `comparison of 20 runs x ~1000 epochs x 4 metrics, first render, median of ${COMPARE_REPS}: ` +
         `${ms(median(comparisons)).trim()} (p90 ${ms(percentile(comparisons, 90)).trim()}; target <= 300)`
+    );
+    console.log(
+      `run of 1,000,000 batch points (3001 shown) + 1000 epochs x 4 metrics, median of ${COMPARE_REPS}: ` +
+        `render ${ms(median(longRenders)).trim()} (target <= 500), zoom ${ms(median(zooms)).trim()} (target <= 100)`
     );
     console.log(
       '\nvalidate / options: validatePayload() and buildCharts() alone (median of 5); ' +
