@@ -113,3 +113,18 @@ def test_per_rank_files_show_as_one_run_with_a_band(tmp_path, shell):
     assert shown[0]["bands"]["loss"]["high"] == pytest.approx(
         [1.2, 0.7, 1 / 3 + 0.2], rel=1e-6
     )
+
+
+def test_a_rotated_file_is_read_from_the_start(tmp_path):
+    path = tmp_path / "r.jsonl"
+    start = json.dumps({"type": "start", "version": 1, "run": "r", "id": "r"}) + "\n"
+    first = json.dumps({"type": "epoch", "epoch": 0, "metrics": {"loss": 1.0}}) + "\n"
+    path.write_text(start + first + first)
+    follower = FileFollower(path)
+    assert follower.poll()
+    path.rename(tmp_path / "r.jsonl.1")  # log rotation: a new file, same name
+    again = json.dumps({"type": "epoch", "epoch": 7, "metrics": {"loss": 0.5}}) + "\n"
+    path.write_text(start + again + again + again)
+    with pytest.warns(RuntimeWarning, match="truncated or replaced"):
+        assert follower.poll()
+    assert follower.run.epochs == [7] and follower.run["loss"] == [0.5]
