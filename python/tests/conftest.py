@@ -62,3 +62,33 @@ def fresh_registry():
     registry.clear()
     yield
     registry.clear()
+
+
+@pytest.fixture(scope="session")
+def digits():
+    """scikit-learn's bundled digits, scaled to [0, 1]: no download."""
+    from sklearn.datasets import load_digits
+
+    x, y = load_digits(return_X_y=True)
+    return (x / 16.0).astype("float32"), y
+
+
+def digits_model(lr=1e-2, optimizer="adam"):
+    """A small seeded Keras classifier for the digits (torch backend)."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [
+            keras.Input((64,)),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dense(10),
+        ]
+    )
+    opt = keras.optimizers.SGD(lr) if optimizer == "sgd" else keras.optimizers.Adam(lr)
+    model.compile(
+        optimizer=opt,
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return model

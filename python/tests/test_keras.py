@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import digits_model
 
 import traincurves as tc
 from traincurves.payload import MIME_TYPE
@@ -9,34 +10,9 @@ from traincurves.payload import MIME_TYPE
 keras = pytest.importorskip("keras")
 
 
-@pytest.fixture(scope="module")
-def digits():
-    from sklearn.datasets import load_digits
-
-    x, y = load_digits(return_X_y=True)
-    return (x / 16.0).astype("float32"), y
-
-
-def small_model():
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential(
-        [
-            keras.Input((64,)),
-            keras.layers.Dense(16, activation="relu"),
-            keras.layers.Dense(10),
-        ]
-    )
-    model.compile(
-        optimizer="adam",
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
-    )
-    return model
-
-
 def test_history_of_a_real_fit_with_validation_every_second_epoch(digits, shell):
     x, y = digits
-    history = small_model().fit(
+    history = digits_model().fit(
         x[:1200],
         y[:1200],
         validation_data=(x[1200:], y[1200:]),

@@ -6,37 +6,12 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import digits_model
 
 import traincurves as tc
 from traincurves.payload import MIME_TYPE
 
 keras = pytest.importorskip("keras")
-
-
-@pytest.fixture(scope="module")
-def digits():
-    from sklearn.datasets import load_digits
-
-    x, y = load_digits(return_X_y=True)
-    return (x / 16.0).astype("float32"), y
-
-
-def model(lr=1e-2, optimizer="adam"):
-    keras.utils.set_random_seed(0)
-    m = keras.Sequential(
-        [
-            keras.Input((64,)),
-            keras.layers.Dense(16, activation="relu"),
-            keras.layers.Dense(10),
-        ]
-    )
-    opt = keras.optimizers.SGD(lr) if optimizer == "sgd" else keras.optimizers.Adam(lr)
-    m.compile(
-        optimizer=opt,
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
-    )
-    return m
 
 
 def displays(shell):
@@ -55,7 +30,7 @@ def test_one_panel_updated_in_place_and_throttled(digits, shell):
     x, y = digits
     every = 0.25
     start = time.monotonic()
-    model().fit(
+    digits_model().fit(
         x[:1000],
         y[:1000],
         validation_data=(x[1000:], y[1000:]),
@@ -84,7 +59,7 @@ def test_one_panel_updated_in_place_and_throttled(digits, shell):
 
 def test_first_update_shows_running_with_progress(digits, shell):
     x, y = digits
-    model().fit(
+    digits_model().fit(
         x[:300],
         y[:300],
         epochs=3,
@@ -103,7 +78,7 @@ def test_first_update_shows_running_with_progress(digits, shell):
 def test_early_stopping_is_recorded(digits, shell):
     x, y = digits
     stopper = keras.callbacks.EarlyStopping(monitor="loss", min_delta=10, patience=2)
-    model().fit(
+    digits_model().fit(
         x[:500],
         y[:500],
         epochs=20,
@@ -130,7 +105,7 @@ def test_failure_mid_fit_ends_failed_with_logged_epochs(digits, shell):
 
     x, y = digits
     ip = get_ipython()
-    ip.user_ns.update(tc=tc, m=model(), x=x[:300], y=y[:300], Boom=Boom)
+    ip.user_ns.update(tc=tc, m=digits_model(), x=x[:300], y=y[:300], Boom=Boom)
     result = ip.run_cell(
         "m.fit(x, y, epochs=10, batch_size=100, verbose=0,"
         " callbacks=[tc.LivePlot(name='boom'), Boom()])"
@@ -153,7 +128,7 @@ def test_keyboard_interrupt_ends_interrupted(digits, shell):
 
     x, y = digits
     ip = get_ipython()
-    ip.user_ns.update(tc=tc, m=model(), x=x[:300], y=y[:300], Stop=Stop)
+    ip.user_ns.update(tc=tc, m=digits_model(), x=x[:300], y=y[:300], Stop=Stop)
     ip.run_cell(
         "m.fit(x, y, epochs=10, batch_size=100, verbose=0,"
         " callbacks=[tc.LivePlot(name='ki'), Stop()])"
@@ -167,7 +142,7 @@ def test_nan_loss_is_recorded_and_training_goes_on(digits, shell):
     x, y = digits
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model(lr=1e12, optimizer="sgd").fit(
+        digits_model(lr=1e12, optimizer="sgd").fit(
             x[:300],
             y[:300],
             epochs=4,
@@ -186,7 +161,7 @@ def test_stop_on_nan_stops_training(digits, shell):
     x, y = digits
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model(lr=1e12, optimizer="sgd").fit(
+        digits_model(lr=1e12, optimizer="sgd").fit(
             x[:300],
             y[:300],
             epochs=10,
@@ -202,7 +177,7 @@ def test_stop_on_nan_stops_training(digits, shell):
 
 def test_validation_every_second_epoch_is_aligned(digits, shell):
     x, y = digits
-    model().fit(
+    digits_model().fit(
         x[:300],
         y[:300],
         validation_data=(x[300:400], y[300:400]),
@@ -218,7 +193,7 @@ def test_validation_every_second_epoch_is_aligned(digits, shell):
 
 def test_metric_subset_and_batches(digits, shell):
     x, y = digits
-    model().fit(
+    digits_model().fit(
         x[:400],
         y[:400],
         validation_split=0.25,
@@ -250,7 +225,7 @@ def test_a_failing_display_warns_once_and_training_completes(digits, shell):
     with pytest.warns(
         RuntimeWarning, match="could not update the training panel"
     ) as caught:
-        history = model().fit(
+        history = digits_model().fit(
             x[:300],
             y[:300],
             epochs=5,
@@ -266,7 +241,9 @@ def test_non_zero_rank_shows_nothing(digits, shell, monkeypatch):
     monkeypatch.setenv("RANK", "1")
     x, y = digits
     cb = tc.LivePlot()
-    model().fit(x[:200], y[:200], epochs=2, batch_size=100, verbose=0, callbacks=[cb])
+    digits_model().fit(
+        x[:200], y[:200], epochs=2, batch_size=100, verbose=0, callbacks=[cb]
+    )
     assert shell.messages == []
     assert cb.run.epochs == [0, 1]  # still recorded, just not displayed
 

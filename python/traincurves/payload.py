@@ -127,14 +127,10 @@ def batch_payload(run: Run, limit: int = MAX_BATCH_POINTS) -> dict[str, Any] | N
 
 
 def _findings(run: Run) -> list[dict[str, Any]]:
-    """Diagnosis of the run, epochs shown from 1. Never fails the bundle."""
-    from .diagnose import diagnose
-
-    try:
-        found = diagnose(run)
-    except Exception:  # a diagnosis bug must not cost the user the panel
-        return []
-    return [{**f.to_dict(), "start": f.start + 1, "end": f.end + 1} for f in found]
+    """The run's findings, epochs shown from 1."""
+    return [
+        {**f.to_dict(), "start": f.start + 1, "end": f.end + 1} for f in run.findings()
+    ]
 
 
 def _shown_event(event: dict[str, Any]) -> dict[str, Any]:

@@ -82,6 +82,9 @@ class Run:
         self._live: Any = None
         self._registered = False
         self._writers: list[Any] = []
+        # Bumped when epoch values change: the diagnosis is cached against it.
+        self._epoch_version = 0
+        self._diagnosis: tuple[int, list[Any]] | None = None
         # Per-rank spread of a run combined from several ranks: metric ->
         # (low, high) aligned with epochs.
         self.bands: dict[str, tuple[list[float | None], list[float | None]]] = {}
@@ -134,6 +137,7 @@ class Run:
         for writer in self._writers:
             writer.epoch(epoch, time, parsed)
         self._current_epoch = max(self._current_epoch, epoch + 1)
+        self._epoch_version += 1
         self._changed()
 
     def log_batch(
@@ -355,6 +359,22 @@ class Run:
             if value is not None:
                 return epoch, value
         return None
+
+    def findings(self) -> list[Any]:
+        """``tc.diagnose(self)``, computed once per change of the epoch values.
+
+        Every bundle (payload and text summary) reads it; a diagnosis that
+        fails gives no findings rather than costing the user the panel.
+        """
+        if self._diagnosis is None or self._diagnosis[0] != self._epoch_version:
+            from .diagnose import diagnose
+
+            try:
+                found = diagnose(self)
+            except Exception:
+                found = []
+            self._diagnosis = (self._epoch_version, found)
+        return self._diagnosis[1]
 
     @property
     def elapsed(self) -> float | None:

@@ -59,9 +59,7 @@ def _run_summary(run: Run) -> list[str]:
         first_epoch, kind = found[0]
         more = f" and {len(found) - 1} more epochs" if len(found) > 1 else ""
         lines.append(f"  ! {name} was {kind} at epoch {first_epoch + 1}{more}")
-    from .diagnose import diagnose
-
-    for finding in diagnose(run):
+    for finding in run.findings():
         if finding.kind != "nonfinite":  # listed just above
             lines.append(
                 f"  * {finding.kind} (epochs {finding.start + 1}-{finding.end + 1}): "
