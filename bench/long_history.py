@@ -31,11 +31,18 @@ def main() -> None:
             val_accuracy=0.85,
         )
     logging = time.perf_counter() - start
-    times = []
-    for _ in range(5):
+    start = time.perf_counter()
+    data = bundle([run])
+    cold = time.perf_counter() - start
+    # A live update after one more epoch: only the new buckets are summarised.
+    updates = []
+    for epoch in range(1000, 1005):
+        for step in range(1000):
+            run.log_batch(step=step, epoch=epoch, loss=float(rng.normal(0.03, 0.05)))
+        run.log(epoch=epoch, loss=0.03, val_loss=0.1, accuracy=0.9, val_accuracy=0.85)
         start = time.perf_counter()
         data = bundle([run])
-        times.append(time.perf_counter() - start)
+        updates.append(time.perf_counter() - start)
     size = len(json.dumps(data[MIME_TYPE], separators=(",", ":")))
     shown = len(data[MIME_TYPE]["runs"][0]["batches"]["x"])
     print("1,000,000 batch points + 1000 epochs x 4 metrics")
@@ -43,8 +50,10 @@ def main() -> None:
     print(
         f"  bundle: {size:,} bytes (target <= 1,000,000), batch points shown: {shown:,}"
     )
+    print(f"  first build: {cold * 1e3:.0f} ms (target <= 300)")
     print(
-        f"  build: median {statistics.median(times) * 1e3:.0f} ms of 5 (target <= 300)"
+        f"  live update after another epoch: median "
+        f"{statistics.median(updates) * 1e3:.0f} ms of {len(updates)}"
     )
 
 

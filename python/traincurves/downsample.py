@@ -2,9 +2,14 @@
 
 The payload is re-sent on every live update, so its size must not grow with
 the run: above a limit, batch series are reduced to the first, lowest and
-highest point of each bucket (the extremes a reader looks for), and every
-non-finite point is kept so NaN gaps stay visible. Epoch series are never
-reduced, and the Run keeps all data.
+highest point of each bucket (the extremes a reader looks for), and the
+edges of every stretch of non-finite values are kept so NaN gaps stay
+visible. Epoch series are never reduced, and the Run keeps all data.
+
+:class:`BucketReducer` does this incrementally for a growing run: buckets
+that are complete are summarised once and merged pairwise when the run
+outgrows them, so a live update costs the new points plus the points shown,
+not the whole history.
 """
 
 from __future__ import annotations
@@ -12,33 +17,124 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-MAX_BATCH_POINTS = 3000
+Column = Sequence[float | None]
+
+# A bucket: its first row, per column the rows of the lowest and highest
+# finite value (None when the column has none there), and the rows at the
+# edges of non-finite stretches.
+Bucket = tuple[int, list[int | None], list[int | None], list[int]]
 
 
-def minmax_indices(columns: Sequence[Sequence[float | None]], limit: int) -> list[int]:
-    """Sorted indices to keep so each column is drawn with about ``limit`` points."""
-    length = len(columns[0]) if columns else 0
-    if length <= limit:
-        return list(range(length))
-    buckets = max(1, limit // 3)
-    keep: set[int] = {0, length - 1}
-    for b in range(buckets):
-        start = b * length // buckets
-        stop = (b + 1) * length // buckets
-        keep.add(start)
-        for column in columns:
-            low = high = None
-            for i in range(start, stop):
-                value = column[i]
-                if value is None:
-                    continue
-                if not math.isfinite(value):
-                    keep.add(i)
-                    continue
-                if low is None or value < column[low]:
-                    low = i
-                if high is None or value > column[high]:
-                    high = i
-            if low is not None:
-                keep.update((low, high))
-    return sorted(keep)
+def _summarise(columns: Sequence[Column], start: int, stop: int) -> Bucket:
+    lows: list[int | None] = []
+    highs: list[int | None] = []
+    edges: set[int] = set()
+    for column in columns:
+        low = high = None
+        low_value = high_value = 0.0
+        previous_bad = False
+        for i in range(start, stop):
+            value = column[i]
+            if value is None:
+                previous_bad = False
+                continue
+            if not math.isfinite(value):
+                if not previous_bad:
+                    edges.add(i)  # a stretch starts
+                elif i + 1 == stop or _finite_or_none(column[i + 1]):
+                    edges.add(i)  # and ends
+                previous_bad = True
+                continue
+            previous_bad = False
+            if low is None or value < low_value:
+                low, low_value = i, value
+            if high is None or value > high_value:
+                high, high_value = i, value
+        lows.append(low)
+        highs.append(high)
+    return start, lows, highs, sorted(edges)
+
+
+def _finite_or_none(value: float | None) -> bool:
+    return value is None or math.isfinite(value)
+
+
+def _merge(columns: Sequence[Column], a: Bucket, b: Bucket) -> Bucket:
+    lows: list[int | None] = []
+    highs: list[int | None] = []
+    for c, column in enumerate(columns):
+        candidates = [i for i in (a[1][c], b[1][c]) if i is not None]
+        lows.append(min(candidates, key=column.__getitem__) if candidates else None)
+        candidates = [i for i in (a[2][c], b[2][c]) if i is not None]
+        highs.append(max(candidates, key=column.__getitem__) if candidates else None)
+    return a[0], lows, highs, a[3] + b[3]
+
+
+def _rows(bucket: Bucket) -> list[int]:
+    first, lows, highs, edges = bucket
+    rows = {first, *edges}
+    rows.update(i for i in lows if i is not None)
+    rows.update(i for i in highs if i is not None)
+    return sorted(rows)
+
+
+class BucketReducer:
+    """Min-max buckets over a table that grows at the end, kept between calls.
+
+    Bucket widths are powers of two, so when the table outgrows the budget
+    neighbouring buckets merge exactly into buckets twice as wide.
+    """
+
+    def __init__(self) -> None:
+        self.width = 1
+        self.complete: list[Bucket] = []  # full-width buckets, in order
+        self.names: tuple[str, ...] = ()
+        # What the caller derived from a row (its payload form), kept while
+        # the row stays put.
+        self.memo: dict[int, object] = {}
+        # JSON bytes per shown row, learnt from the last reduction.
+        self.row_bytes = 36.0
+
+    def invalidate(self, row: int) -> None:
+        """Rows from ``row`` on changed (an out-of-order insert)."""
+        del self.complete[row // self.width :]
+        self.memo = {k: v for k, v in self.memo.items() if k < row}
+
+    def indices(
+        self, names: Sequence[str], columns: Sequence[Column], limit: int
+    ) -> list[int]:
+        """Sorted rows to show: about ``limit`` at most (plus non-finite edges)."""
+        length = len(columns[0]) if columns else 0
+        if length <= limit:
+            return list(range(length))
+        if tuple(names) != self.names:  # a metric appeared: start over
+            self.names, self.width, self.complete = tuple(names), 1, []
+            self.memo = {}
+        # A bucket shows its first row and each column's lowest and highest.
+        buckets = max(1, limit // (1 + 2 * len(columns)))
+        while math.ceil(length / self.width) > buckets:
+            self.width *= 2
+            self.memo = {}  # most rows it held are merged away
+            pairs = self.complete
+            self.complete = [
+                _merge(columns, pairs[k], pairs[k + 1])
+                for k in range(0, len(pairs) - 1, 2)
+            ]
+        full = length // self.width
+        for k in range(len(self.complete), full):
+            start = k * self.width
+            self.complete.append(_summarise(columns, start, start + self.width))
+        rows: list[int] = []
+        for bucket in self.complete:
+            rows.extend(_rows(bucket))
+        if full * self.width < length:
+            rows.extend(_rows(_summarise(columns, full * self.width, length)))
+        if rows[-1] != length - 1:
+            rows.append(length - 1)  # the newest point is always shown
+        return rows
+
+
+def minmax_indices(columns: Sequence[Column], limit: int) -> list[int]:
+    """Sorted rows to keep: about ``limit`` at most (plus non-finite edges)."""
+    names = [str(i) for i in range(len(columns))]
+    return BucketReducer().indices(names, columns, limit)

@@ -22,12 +22,6 @@ Version 1, columnar::
                       "message": "...", "advice": "..."}],
         "batches": {"x": [0.25, 0.5], "metrics": {"loss": [1.2, 0.9]},
                     "count": 8} | null,      # fractional epochs; maybe reduced
-        "batches": batch_payload(run),
-        "steps_per_epoch": run.steps_per_epoch,
-        "bands": {
-            name: {"low": [compact(v) for v in low], "high": [compact(v) for v in high]}
-            for name, (low, high) in run.bands.items()
-        },
         "progress": {"epoch": 3, "total": 20, "elapsed": 3.4}
       }],
       "view": {"metrics": ["val_accuracy"]}    # optional: only these metrics
@@ -43,7 +37,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .downsample import MAX_BATCH_POINTS, minmax_indices
 from .metrics import direction
 from .run import Run
 from .summary import summary, table
@@ -52,8 +45,19 @@ from .values import compact
 MIME_TYPE = "application/vnd.traincurves.v1+json"
 VERSION = 1
 
+# The payload's size cap by default; batch series are reduced to stay under.
+MAX_BYTES = 1_000_000
+# What an epoch value costs in the JSON, comma included ("0.12345678,"):
+# an estimate; batch curves are measured exactly.
+BYTES_PER_NUMBER = 12
+# Room for a run's names, params, findings and events.
+BYTES_PER_RUN = 4_000
+# However tight the cap, a batch curve keeps this many points.
+MIN_BATCH_POINTS = 300
 
-def run_payload(run: Run) -> dict[str, Any]:
+
+def run_payload(run: Run, batch_bytes: float | None = None) -> dict[str, Any]:
+    """One run's payload; ``batch_bytes``: the room for its batch curves."""
     shown = [epoch + 1 for epoch in run._epochs]
     times = run._times
     payload: dict[str, Any] = {
@@ -73,7 +77,7 @@ def run_payload(run: Run) -> dict[str, Any]:
         "best": {},
         "events": [_shown_event(event) for event in run.events],
         "findings": _findings(run),
-        "batches": batch_payload(run),
+        "batches": batch_payload(run, batch_bytes),
         "steps_per_epoch": run.steps_per_epoch,
         "bands": {
             name: {"low": [compact(v) for v in low], "high": [compact(v) for v in high]}
@@ -96,34 +100,87 @@ def run_payload(run: Run) -> dict[str, Any]:
     return payload
 
 
-def batch_payload(run: Run, limit: int = MAX_BATCH_POINTS) -> dict[str, Any] | None:
-    """Batch-level curves on a fractional-epoch axis aligned with the epochs.
+def batch_payload(run: Run, max_bytes: float | None = None) -> dict[str, Any] | None:
+    """Batch-level curves on a fractional-epoch axis aligned with the epochs,
+    reduced to about ``max_bytes`` of JSON (all of them when None).
 
     A batch at step s of epoch e (0-based) of n steps is drawn at e + (s+1)/n,
     so the last batch of an epoch sits on that epoch's point (shown as e+1).
     """
-    count = len(run._batch_epoch)
-    if count == 0:
-        return None
-    steps: dict[int, int] = {}
-    for epoch, step in zip(run._batch_epoch, run._batch_step):
-        if step + 1 > steps.get(epoch, 0):
-            steps[epoch] = step + 1
+    with run._batch_lock:  # a Keras worker thread may be inserting
+        count = len(run._batch_epoch)
+        if count == 0:
+            return None
+        if max_bytes is None:
+            rows = [_batch_row(run, i)[0] for i in range(count)]
+        else:
+            reducer = run._batch_reducer
+            limit = max(MIN_BATCH_POINTS, int(max_bytes / reducer.row_bytes))
+            rows, size = _reduced_rows(run, limit)
+            for _ in range(4):
+                if size <= max_bytes or limit == MIN_BATCH_POINTS:
+                    break
+                # Longer numbers than estimated: again, with what they cost
+                # (bucket widths are powers of two, so a step can change nothing).
+                limit = max(MIN_BATCH_POINTS, int(limit * max_bytes / size * 0.9))
+                rows, size = _reduced_rows(run, limit)
+            reducer.row_bytes = size / len(rows)
+        names = list(run._batch_values)
+        return {
+            "x": [row[0] for row in rows],
+            "metrics": {
+                name: [row[c + 1] for row in rows] for c, name in enumerate(names)
+            },
+            "count": count,
+        }
+
+
+def _reduced_rows(run: Run, limit: int) -> tuple[list[tuple], int]:
+    """The rows shown at about ``limit`` rows, and their size in JSON."""
     columns = list(run._batch_values.values())
-    keep = minmax_indices(columns, limit)
-    x = []
-    for i in keep:
-        epoch = run._batch_epoch[i]
-        n = run.steps_per_epoch or max(steps[epoch], steps.get(epoch - 1, 0))
-        x.append(round(epoch + (run._batch_step[i] + 1) / n, 6))
-    return {
-        "x": x,
-        "metrics": {
-            name: [compact(column[i]) for i in keep]
-            for name, column in run._batch_values.items()
-        },
-        "count": count,
-    }
+    reducer = run._batch_reducer
+    memo = reducer.memo
+    rows, size = [], 0
+    for i in reducer.indices(list(run._batch_values), columns, limit):
+        found = memo.get(i)
+        if found is None:
+            found = _batch_row(run, i)
+            # Finished epochs are final; the current one may still grow.
+            if run.steps_per_epoch or run._batch_epoch[i] < run._batch_epoch[-1]:
+                memo[i] = found
+        rows.append(found[0])
+        size += found[1]
+    return rows, size
+
+
+def _batch_row(run: Run, i: int) -> tuple[tuple, int]:
+    """Batch row ``i`` as written: (x, value per metric), and its JSON size."""
+    epoch = run._batch_epoch[i]
+    steps = run._batch_steps_seen
+    n = run.steps_per_epoch or max(steps[epoch], steps.get(epoch - 1, 0))
+    row = (
+        round(epoch + (run._batch_step[i] + 1) / n, 6),
+        *(compact(column[i]) for column in run._batch_values.values()),
+    )
+    # Each number and its comma; None is written as null.
+    return row, sum(5 if v is None else len(repr(v)) + 1 for v in row)
+
+
+def batch_budgets(runs: list[Run], max_bytes: int) -> list[float | None]:
+    """JSON bytes each run's batch curves may take so the payload stays under
+    ``max_bytes``.
+
+    Epoch series are never reduced; what they leave is shared evenly by the
+    runs that have batch curves (None: a run without any).
+    """
+    numbers = 0
+    for run in runs:
+        per_epoch = len(run._compact) + 2 + 2 * len(run.bands)  # epochs, time
+        numbers += len(run._epochs) * per_epoch
+    left = max_bytes - BYTES_PER_NUMBER * numbers - BYTES_PER_RUN * len(runs)
+    with_batches = [run for run in runs if run._batch_epoch]
+    share = max(0, left) / max(1, len(with_batches))
+    return [share if run._batch_epoch else None for run in runs]
 
 
 def _findings(run: Run) -> list[dict[str, Any]]:
@@ -141,10 +198,18 @@ def _shown_event(event: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def payload(runs: Iterable[Run], metrics: list[str] | None = None) -> dict[str, Any]:
+def payload(
+    runs: Iterable[Run],
+    metrics: list[str] | None = None,
+    max_bytes: int | None = None,
+) -> dict[str, Any]:
+    """The payload of ``runs``, about ``max_bytes`` at most (batch series are
+    reduced to fit; epoch series are never reduced)."""
+    runs = list(runs)
+    budgets = batch_budgets(runs, MAX_BYTES if max_bytes is None else max_bytes)
     data: dict[str, Any] = {
         "version": VERSION,
-        "runs": [run_payload(run) for run in runs],
+        "runs": [run_payload(run, budget) for run, budget in zip(runs, budgets)],
     }
     if metrics:
         data["view"] = {"metrics": list(metrics)}

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from . import metrics as _metrics
+from .downsample import BucketReducer
 from .values import compact, describe, nonfinite_kind, to_float
 
 STATUSES = ("running", "finished", "stopped_early", "interrupted", "failed")
@@ -78,6 +79,11 @@ class Run:
         self._batch_step: list[int] = []
         self._batch_values: dict[str, list[float | None]] = {}
         self._batch_lock = threading.Lock()
+        # Steps seen per epoch, for the x position of a batch when
+        # steps_per_epoch is unknown; and the display reduction, kept
+        # between live updates.
+        self._batch_steps_seen: dict[int, int] = {}
+        self._batch_reducer = BucketReducer()
         self._current_epoch = 0
         self._live: Any = None
         self._registered = False
@@ -165,6 +171,9 @@ class Run:
             if count and (epoch, step) < (self._batch_epoch[-1], self._batch_step[-1]):
                 keys = list(zip(self._batch_epoch, self._batch_step))
                 row = bisect.bisect_right(keys, (epoch, step))
+                self._batch_reducer.invalidate(row)
+            if step + 1 > self._batch_steps_seen.get(epoch, 0):
+                self._batch_steps_seen[epoch] = step + 1
             self._batch_epoch.insert(row, epoch)
             self._batch_step.insert(row, step)
             for name, value in parsed.items():

@@ -1,0 +1,114 @@
+"""Bounded batch series: min-max buckets, kept incrementally between updates."""
+
+import json
+import math
+import random
+
+import pytest
+
+import traincurves as tc
+from traincurves.downsample import BucketReducer, minmax_indices
+from traincurves.payload import MIME_TYPE, bundle, payload
+
+
+def walk(length, seed=0, gaps=()):
+    rng = random.Random(seed)
+    value, column = 0.0, []
+    for i in range(length):
+        value += rng.gauss(0, 1)
+        column.append(value)
+    for start, stop, fill in gaps:
+        column[start:stop] = [fill] * (stop - start)
+    return column
+
+
+def test_short_columns_are_kept_whole():
+    assert minmax_indices([[1.0, 2.0, 3.0]], 10) == [0, 1, 2]
+
+
+def test_reduced_rows_keep_the_ends_and_the_extremes_of_every_column():
+    loss, acc = walk(50_000, seed=1), walk(50_000, seed=2)
+    rows = minmax_indices([loss, acc], 900)
+    assert len(rows) <= 900
+    assert rows == sorted(set(rows))
+    for column in (loss, acc):
+        assert column.index(min(column)) in rows
+        assert column.index(max(column)) in rows
+    assert rows[0] == 0 and rows[-1] == 49_999
+
+
+def test_every_non_finite_stretch_keeps_its_edges():
+    gaps = [(1000, 1500, math.nan), (7000, 7001, math.inf), (20_000, 30_000, None)]
+    column = walk(40_000, gaps=gaps)
+    rows = set(minmax_indices([column], 600))
+    assert {1000, 1499, 7000} <= rows
+    # a stretch is not kept point by point
+    assert len(rows & set(range(1000, 1500))) < 20
+
+
+def test_growing_in_steps_gives_the_same_rows_as_reducing_at_once():
+    loss, acc = walk(30_000, seed=3), walk(30_000, seed=4)
+    acc[100:200] = [None] * 100  # a metric not logged for a while
+    reducer = BucketReducer()
+    for length in (500, 1001, 4096, 4097, 12_345, 30_000):
+        grown = reducer.indices(["loss", "acc"], [loss[:length], acc[:length]], 1000)
+        fresh = minmax_indices([loss[:length], acc[:length]], 1000)
+        assert grown == fresh, length
+
+
+def test_an_out_of_order_batch_is_placed_and_the_reduction_redone():
+    run = tc.Run("async")
+    run.steps_per_epoch = 100
+    for step in range(5000):
+        if step != 2500:
+            run.log_batch(step=step % 100, epoch=step // 100, loss=float(step))
+    payload([run], max_bytes=50_000)  # summarise the buckets once
+    run.log_batch(step=0, epoch=25, loss=-1.0)  # the late one is the minimum
+    batches = payload([run], max_bytes=50_000)["runs"][0]["batches"]
+    assert batches["count"] == 5000
+    assert min(batches["metrics"]["loss"]) == -1.0
+    assert 25.01 in batches["x"]
+    assert batches["x"] == sorted(batches["x"])
+
+
+def long_run(batches, epochs, metrics=("loss", "accuracy")):
+    run = tc.Run("long")
+    steps = batches // epochs
+    run.steps_per_epoch = steps
+    rng = random.Random(0)
+    for epoch in range(epochs):
+        for step in range(steps):
+            run.log_batch(step=step, epoch=epoch, **{m: rng.random() for m in metrics})
+        run.log(epoch=epoch, loss=1.0, val_loss=1.0, accuracy=0.5, val_accuracy=0.5)
+    return run
+
+
+@pytest.mark.parametrize("max_bytes", [60_000, 100_000, 400_000, None])
+def test_the_payload_stays_under_its_cap(max_bytes):
+    # float64 values: longer in JSON than Keras' float32 ones
+    run = long_run(200_000, 200)
+    if max_bytes is None:  # the default, about 1 MB
+        data, max_bytes = bundle([run])[MIME_TYPE], 1_000_000
+    else:
+        data = payload([run], max_bytes=max_bytes)
+    size = len(json.dumps(data, separators=(",", ":")))
+    batches = data["runs"][0]["batches"]
+    print(f"cap {max_bytes:,}: {size:,} bytes, {len(batches['x']):,} points")
+    assert size <= max_bytes
+    assert size > max_bytes / 3  # the room is used for detail, not wasted
+    assert batches["count"] == 200_000
+    assert len(run.batches["loss"]) == 200_000  # the run keeps everything
+
+
+def test_a_small_run_is_not_reduced():
+    run = long_run(5000, 10)
+    batches = bundle([run])[MIME_TYPE]["runs"][0]["batches"]
+    assert len(batches["x"]) == batches["count"] == 5000
+
+
+def test_runs_in_a_comparison_share_the_cap():
+    runs = [long_run(100_000, 100) for _ in range(4)]
+    data = payload(runs, max_bytes=400_000)
+    assert len(json.dumps(data, separators=(",", ":"))) <= 400_000
+    shown = [len(r["batches"]["x"]) for r in data["runs"]]
+    assert max(shown) - min(shown) < max(shown) * 0.1
