@@ -93,10 +93,19 @@ class Watcher:
         self.display = LiveDisplay(self._bundle, every)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._version = 0  # bumped when a poll changed anything
+        self._runs: tuple[int, list[Run]] = (-1, [])
 
     @property
     def runs(self) -> list[Run]:
         """One run per file; per-rank files of one run combined into one."""
+        # Combining ranks (and diagnosing the result) is redone only after
+        # a poll brought something new, not for each look at the runs.
+        if self._runs[0] != self._version:
+            self._runs = (self._version, self._combined())
+        return self._runs[1]
+
+    def _combined(self) -> list[Run]:
         from .ranks import combine, group_key
 
         groups: dict[str, list[tuple[int, Run]]] = {}
@@ -128,6 +137,8 @@ class Watcher:
                 changed = True
         for follower in self.followers.values():
             changed = follower.poll() or changed
+        if changed:
+            self._version += 1
         return changed
 
     def finished(self) -> bool:
