@@ -53,7 +53,7 @@ def test_show_displays_one_panel_and_returns_none(shell):
     assert result is None
     assert len(shell.messages) == 1
     data = shell.messages[0]["data"]
-    assert set(data) == {MIME_TYPE, "text/plain"}
+    assert set(data) == {MIME_TYPE, "text/plain", "image/svg+xml"}
     assert data[MIME_TYPE]["runs"][0]["name"] == "shown"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .compare import compare, runs
+from .config import configure
 from .diagnose import Finding, diagnose
 from .display import show
 from .files import load
@@ -25,6 +26,7 @@ __all__ = [
     "Run",
     "__version__",
     "compare",
+    "configure",
     "diagnose",
     "load",
     "runs",

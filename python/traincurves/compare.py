@@ -38,10 +38,15 @@ class Comparison:
     run of the same name shows the new run here.
     """
 
-    def __init__(self, entries: list[tuple[str | None, Run]], metric: str | None):
+    def __init__(
+        self,
+        entries: list[tuple[str | None, Run]],
+        metric: str | None,
+        static: bool | None = None,
+    ):
         self.entries = entries
         self.metric = metric
-        self.display = LiveDisplay(self._bundle, DEFAULT_EVERY)
+        self.display = LiveDisplay(self._bundle, DEFAULT_EVERY, static=static)
 
     def runs(self) -> list[Run]:
         current = []
@@ -88,7 +93,10 @@ def resolve(
 
 
 def compare(
-    *items: Any, names: list[str] | None = None, metric: str | None = None
+    *items: Any,
+    names: list[str] | None = None,
+    metric: str | None = None,
+    static: bool | None = None,
 ) -> None:
     """Show several runs on one panel: one colour per run, a table under it.
 
@@ -96,6 +104,8 @@ def compare(
     Histories or history mappings; none means every run of this kernel.
     ``names`` names the items in order; ``metric`` focuses one metric.
     Runs still training, or re-trained under the same name, update the panel.
+    ``static=False`` leaves out the static picture (default:
+    ``tc.configure(static=...)``); it is drawn once no run is training.
     """
     if items:
         entries = resolve(items, names)
@@ -114,7 +124,7 @@ def compare(
                 f"no run logged the metric {metric!r}; logged: "
                 f"{', '.join(map(repr, sorted(known))) or 'none'}"
             )
-    comparison = Comparison(entries, metric)
+    comparison = Comparison(entries, metric, static)
     comparison.display.start(track=False)
     _recent.append(comparison)
     registry.follow(comparison)

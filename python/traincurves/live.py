@@ -5,6 +5,9 @@ One ``display(..., display_id=True)`` when training starts, then
 1000/s, and a dropped *final* update would leave a stale chart, so the last
 state is always sent when the run ends. A display problem never reaches the
 training loop: it becomes one warning and the panel stops updating.
+
+Updates sent while a run goes on leave out the static picture (an SVG of the
+panel, see ``traincurves.static``): it is drawn once, for the last update.
 """
 
 from __future__ import annotations
@@ -14,12 +17,30 @@ import time
 import warnings
 import weakref
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .run import Run
 
 DEFAULT_EVERY = 0.25  # seconds between updates: at most 4 per second
+
+
+@dataclass(frozen=True)
+class Update:
+    """What a live display builds a bundle for."""
+
+    final: bool  # its last update: the panel will not change again
+    static: bool | None  # the display's ``static`` keyword
+
+
+# Set while a live display builds its bundle: ``payload.bundle`` reads it, so
+# builders that know nothing of live displays (``tc.watch``, ``tc.compare``)
+# leave the static picture out of updates sent while a run goes on.
+current_update: ContextVar[Update | None] = ContextVar(
+    "traincurves_update", default=None
+)
 
 
 def is_primary_process() -> bool:
@@ -44,16 +65,22 @@ def is_primary_process() -> bool:
 
 
 class LiveDisplay:
-    """A display that is updated in place; ``build()`` makes its bundle."""
+    """A display that is updated in place; ``build()`` makes its bundle.
+
+    ``static``: whether its last update carries the static picture (default:
+    ``tc.configure``'s).
+    """
 
     def __init__(
         self,
         build: Callable[[], dict],
         every: float = DEFAULT_EVERY,
         runs: Iterable[Run] = (),
+        static: bool | None = None,
     ) -> None:
         self.build = build
         self.every = every
+        self.static = static
         # Runs this display follows; if the cell fails they end failed here.
         self.runs = list(runs)
         self.enabled = is_primary_process()
@@ -71,7 +98,7 @@ class LiveDisplay:
         try:
             from IPython.display import display
 
-            self._handle = display(self.build(), raw=True, display_id=True)
+            self._handle = display(self._build(False), raw=True, display_id=True)
             self._last = time.monotonic()
             self.sent += 1
             if track:
@@ -85,13 +112,13 @@ class LiveDisplay:
         if time.monotonic() - self._last >= self.every:
             self.flush()
 
-    def flush(self) -> None:
+    def flush(self, final: bool = False) -> None:
         """Send the current state if anything changed since the last send."""
         if not self._pending or self._handle is None:
             return
         self._pending = False
         try:
-            self._handle.update(self.build(), raw=True)
+            self._handle.update(self._build(final), raw=True)
             self._last = time.monotonic()
             self.sent += 1
         except Exception as error:
@@ -105,8 +132,15 @@ class LiveDisplay:
             wait = self.every - (time.monotonic() - self._last)
             if wait > 0:
                 time.sleep(min(wait, 1.0))
-        self.flush()
+        self.flush(final=True)
         _untrack(self)
+
+    def _build(self, final: bool) -> dict:
+        token = current_update.set(Update(final, self.static))
+        try:
+            return self.build()
+        finally:
+            current_update.reset(token)
 
     def _fail(self, error: Exception) -> None:
         self._handle = None

@@ -34,9 +34,12 @@ kernel uses, and listed in ``nonfinite``. The renderer's validator
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
+from .config import settings
+from .live import current_update
 from .metrics import direction
 from .run import Run
 from .summary import summary, table
@@ -216,11 +219,59 @@ def payload(
     return data
 
 
-def bundle(runs: Iterable[Run], metrics: list[str] | None = None) -> dict[str, Any]:
-    """The MIME bundle: the payload plus a text summary for everywhere else.
+def bundle(
+    runs: Iterable[Run], metrics: list[str] | None = None, static: bool | None = None
+) -> dict[str, Any]:
+    """The MIME bundle: the payload plus, for everywhere the extension is not,
+    a text summary and a static SVG picture of the panel.
 
     ``metrics`` limits the panel to those metrics (``tc.compare(metric=...)``).
+    ``static``: include the picture (default: see :func:`wants_static`).
     """
     runs = list(runs)
     text = summary(runs) if len(runs) == 1 else table(runs, metrics)
-    return {MIME_TYPE: payload(runs, metrics), "text/plain": text}
+    data = payload(runs, metrics)
+    result = {MIME_TYPE: data, "text/plain": text}
+    if wants_static(runs, static):
+        picture = _picture(data)
+        if picture is not None:
+            result["image/svg+xml"] = picture
+    return result
+
+
+def wants_static(runs: list[Run], static: bool | None = None) -> bool:
+    """Whether a bundle carries the static picture: the ``static`` keyword,
+    else the live display's, else ``tc.configure``'s default. A live display
+    leaves it out of updates sent while a run goes on: it is drawn once, for
+    the panel as it ends."""
+    if static is not None:
+        return static
+    update = current_update.get()
+    if update is not None:
+        if not update.final and any(run.status == "running" for run in runs):
+            return False
+        if update.static is not None:
+            return update.static
+    return settings().static
+
+
+_picture_failed = False
+
+
+def _picture(data: dict[str, Any]) -> str | None:
+    """The SVG of a payload; a failure costs the picture, never the panel."""
+    global _picture_failed
+    try:
+        from .static import render
+
+        return render(data)
+    except Exception as error:
+        if not _picture_failed:
+            _picture_failed = True
+            warnings.warn(
+                f"traincurves could not draw the static picture of a panel "
+                f"({error!r}); outputs carry the interactive panel and text only.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        return None

@@ -215,15 +215,17 @@ class Run:
         total_epochs: int | None = None,
         every: float | None = None,
         keep: bool = False,
+        static: bool | None = None,
     ) -> Iterator[Run]:
         """Show a panel that follows this run while the block runs.
 
         The panel ends ``finished``, ``interrupted`` (KeyboardInterrupt) or
-        ``failed`` (any other exception, which is re-raised).
+        ``failed`` (any other exception, which is re-raised). ``static``: see
+        :meth:`start_live`.
         """
         if total_epochs is not None:
             self.total_epochs = total_epochs
-        self.start_live(every, keep=keep)
+        self.start_live(every, keep=keep, static=static)
         try:
             yield self
         except KeyboardInterrupt:
@@ -239,11 +241,18 @@ class Run:
         finally:
             self.stop_live()
 
-    def start_live(self, every: float | None = None, keep: bool = False) -> None:
+    def start_live(
+        self,
+        every: float | None = None,
+        keep: bool = False,
+        static: bool | None = None,
+    ) -> None:
         """Display this run's panel and keep it updated as values are logged.
 
         ``keep``: keep an earlier run of the same name (as ``name (2)``)
-        instead of replacing it in ``tc.runs()``.
+        instead of replacing it in ``tc.runs()``. ``static``: whether the
+        panel's last update carries a static picture of it (default:
+        ``tc.configure(static=...)``); updates while it runs never do.
         """
         from .live import DEFAULT_EVERY, LiveDisplay
         from .payload import bundle
@@ -254,7 +263,10 @@ class Run:
         self.ended = None
         self.register(keep)
         self._live = LiveDisplay(
-            lambda: bundle([self]), DEFAULT_EVERY if every is None else every, [self]
+            lambda: bundle([self]),
+            DEFAULT_EVERY if every is None else every,
+            [self],
+            static=static,
         )
         self._live.start()
 

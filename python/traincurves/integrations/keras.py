@@ -55,6 +55,9 @@ class LivePlot(keras.callbacks.Callback):
         stop_on_nan: stop training when a metric becomes NaN or infinite.
         keep: keep an earlier run of the same name in ``tc.runs()`` (as
             ``name (2)``) instead of replacing it.
+        static: add a static picture of the panel to its last update, for
+            GitHub, nbviewer, VS Code and exports (default:
+            ``tc.configure(static=...)``).
     """
 
     def __init__(
@@ -67,6 +70,7 @@ class LivePlot(keras.callbacks.Callback):
         params: Mapping[str, Any] | None = None,
         stop_on_nan: bool = False,
         keep: bool = False,
+        static: bool | None = None,
     ) -> None:
         super().__init__()
         self.name = name
@@ -75,6 +79,7 @@ class LivePlot(keras.callbacks.Callback):
         self.every = every
         self.hyperparams = dict(params or {})
         self.keep = keep
+        self.static = static
         self.stop_on_nan = stop_on_nan
         self.run: Run | None = None
         self._early_stopping: list[Any] = []
@@ -101,7 +106,7 @@ class LivePlot(keras.callbacks.Callback):
         self._begin(self.run)
 
     def _begin(self, run: Run) -> None:
-        run.start_live(self.every, keep=self.keep)
+        run.start_live(self.every, keep=self.keep, static=self.static)
 
     @never_raise
     def on_train_batch_end(

@@ -35,6 +35,8 @@ class LivePlot(pl.Callback):
             ``training_step``'s returned loss).
         every: minimum seconds between panel updates.
         params: hyperparameters to show; the module's ``hparams`` are added.
+        static: add a static picture of the panel to its last update
+            (default: ``tc.configure(static=...)``).
     """
 
     def __init__(
@@ -45,6 +47,7 @@ class LivePlot(pl.Callback):
         every: float = DEFAULT_EVERY,
         params: Mapping[str, Any] | None = None,
         keep: bool = False,
+        static: bool | None = None,
     ) -> None:
         super().__init__()
         self.name = name
@@ -52,6 +55,7 @@ class LivePlot(pl.Callback):
         self.every = every
         self.hyperparams = dict(params or {})
         self.keep = keep
+        self.static = static
         self.run: Run | None = None
 
     @never_raise
@@ -65,7 +69,7 @@ class LivePlot(pl.Callback):
         if isinstance(steps, int) and steps > 0:
             self.run.steps_per_epoch = steps
         if trainer.is_global_zero:  # other ranks record, but show nothing
-            self.run.start_live(self.every, keep=self.keep)
+            self.run.start_live(self.every, keep=self.keep, static=self.static)
 
     @never_raise
     def on_train_batch_end(

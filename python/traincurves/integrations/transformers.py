@@ -45,6 +45,8 @@ class LivePlot(hf.TrainerCallback):
         every: minimum seconds between panel updates.
         params: hyperparameters to show; learning rate, batch size and
             epochs from the TrainingArguments are added.
+        static: add a static picture of the panel to its last update
+            (default: ``tc.configure(static=...)``).
     """
 
     def __init__(
@@ -54,11 +56,13 @@ class LivePlot(hf.TrainerCallback):
         every: float = DEFAULT_EVERY,
         params: Mapping[str, Any] | None = None,
         keep: bool = False,
+        static: bool | None = None,
     ) -> None:
         self.name = name
         self.every = every
         self.hyperparams = dict(params or {})
         self.keep = keep
+        self.static = static
         self.run: Run | None = None
         self._epoch_losses: dict[str, list[float]] = {}
 
@@ -84,7 +88,7 @@ class LivePlot(hf.TrainerCallback):
 
     def _begin(self, run: Run, state: Any) -> None:
         if state.is_world_process_zero:
-            run.start_live(self.every, keep=self.keep)
+            run.start_live(self.every, keep=self.keep, static=self.static)
 
     @never_raise
     def on_log(

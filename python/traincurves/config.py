@@ -1,0 +1,60 @@
+"""Process-wide defaults, set with ``tc.configure``.
+
+One frozen dataclass holds them; ``configure`` replaces it, so code that
+read the settings once keeps a consistent view. A keyword on a call (``show``,
+``compare``, ``LivePlot``) overrides the default for that call. A new setting
+is a field of :class:`Settings`, its check in ``__post_init__`` and a
+keyword of :func:`configure`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The defaults in force; see :func:`configure`."""
+
+    # Add a static SVG picture of finished panels to their bundle, for
+    # GitHub, nbviewer, VS Code and nbconvert exports.
+    static: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.static, bool):
+            raise TypeError(
+                f"static must be True or False, got {type(self.static).__name__} "
+                f"{self.static!r}"
+            )
+
+
+_settings = Settings()
+
+
+def settings() -> Settings:
+    """The defaults in force."""
+    return _settings
+
+
+def configure(*, static: bool | None = None) -> Settings:
+    """Set defaults for this kernel; a keyword left out keeps its value.
+
+    ``static``: add a static picture (``image/svg+xml``) of each finished
+    panel to its output, shown where the extension is not installed
+    (GitHub, nbviewer, VS Code, ``jupyter nbconvert``). On by default;
+    ``False`` keeps notebooks smaller.
+
+    Returns the settings now in force.
+    """
+    global _settings
+    given: dict[str, Any] = {"static": static}
+    _settings = replace(_settings, **{k: v for k, v in given.items() if v is not None})
+    return _settings
+
+
+def reset() -> Settings:
+    """Back to the defaults (tests, or a fresh start)."""
+    global _settings
+    _settings = Settings()
+    return _settings

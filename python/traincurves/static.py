@@ -1,0 +1,776 @@
+"""The panel as a static SVG picture, for where the extension is not installed.
+
+GitHub, nbviewer, VS Code and ``jupyter nbconvert`` exports do not run our
+renderer; they show ``image/svg+xml``. This draws the same layout from the
+same payload: a title with the run and its status, one chart per metric family
+(train solid, validation dashed), best epochs, early stopping, NaN gaps and
+the diagnosis' findings. Written by hand with the standard library: a few
+hundred lines draw exactly these charts, in milliseconds, with nothing to
+import at kernel start and no text that is not escaped here.
+
+Every name is text: escaped, control characters replaced (XML forbids them),
+and the picture holds no script, event handler, id or link of any kind.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+from .downsample import minmax_indices
+from .metrics import family as _base_family
+from .metrics import split as _base_split
+
+if TYPE_CHECKING:
+    from .run import Run
+
+WIDTH = 800
+# Points per series: about the plot's width in pixels, each bucket's extremes
+# and every NaN kept (``minmax_indices``).
+MAX_POINTS = 400
+PAD = 8
+GAP = 16
+CHART_HEIGHT = 250
+DOTS_UP_TO = 40  # short series get a dot per point, as in the panel
+
+# The light theme of src/theme.ts.
+BACKGROUND = "#ffffff"
+TEXT = "#212121"
+MUTED = "#757575"
+AXIS = "#bdbdbd"
+GRID = "#eeeeee"
+SPLIT_COLORS = {"train": "#1f77b4", "validation": "#e6550d", "test": "#2ca02c"}
+BEST = "#2ca02c"
+BAD = "#d62728"
+WARN = "#f0a020"
+RUN_PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
+FONT = "system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
+DASH = "6 4"
+
+STATUS_TEXT = {
+    "running": "running",
+    "finished": "finished",
+    "stopped_early": "stopped early",
+    "interrupted": "interrupted",
+    "failed": "failed",
+}
+
+_TEST = re.compile(r"^test[_/]", re.IGNORECASE)
+_SCHEDULES = {"lr", "learning_rate"}
+# Characters XML 1.0 cannot hold, not even as references.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_QUOTES = {'"': "&quot;", "'": "&#39;"}
+
+
+def svg(runs: Iterable[Run], metrics: list[str] | None = None) -> str:
+    """The SVG picture of a panel of ``runs`` (only ``metrics``, if given)."""
+    from .payload import payload
+
+    return render(payload(runs, metrics))
+
+
+# -- text -------------------------------------------------------------------
+
+
+def _clean(text: str, limit: int | None = None) -> str:
+    text = _NOT_XML.sub("\ufffd", str(text))
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
+
+
+def _text(text: str, limit: int | None = None) -> str:
+    """Element content; quotes escaped too, so no name can end an attribute
+    wherever the text is pasted."""
+    return escape(_clean(text, limit), _QUOTES)
+
+
+def _attr(text: str, limit: int | None = None) -> str:
+    """A double-quoted attribute value."""
+    return escape(_clean(text, limit), {**_QUOTES, "\n": "&#10;", "\t": "&#9;"})
+
+
+def _n(value: float) -> str:
+    """A coordinate, to a tenth of a pixel, without a trailing ``.0``."""
+    text = f"{value:.1f}"
+    if text.endswith(".0"):
+        text = text[:-2]
+    return "0" if text == "-0" else text
+
+
+def format_value(value: float | None) -> str:
+    """A value as the panel writes it (src/format.ts): 4 significant digits."""
+    if value is None:
+        return "\u2013"
+    if not math.isfinite(value):
+        return str(value)
+    magnitude = abs(value)
+    if magnitude != 0 and (magnitude < 1e-3 or magnitude >= 1e5):
+        return _js_exponent(f"{value:.2e}")
+    text = repr(float(f"{value:.4g}"))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _js_exponent(text: str) -> str:
+    """``1.23e-04`` as JavaScript writes it: ``1.23e-4``."""
+    mantissa, exponent = text.split("e")
+    sign = "-" if exponent.startswith("-") else "+"
+    return f"{mantissa}e{sign}{exponent.lstrip('+-').lstrip('0') or '0'}"
+
+
+def _duration(seconds: float) -> str:
+    s = max(0, round(seconds))
+    if s < 60:
+        return f"{s}s"
+    m = s // 60
+    if m < 60:
+        return f"{m}m {s % 60:02d}s"
+    return f"{m // 60}h {m % 60:02d}m"
+
+
+def _width(text: str, size: float) -> float:
+    """Rough width of sans-serif text: enough to lay out legends."""
+    return len(text) * size * 0.58
+
+
+# -- metric names, as src/metrics.ts reads them -------------------------------
+
+
+def split_of(name: str) -> str:
+    if _base_split(name) == "validation":
+        return "validation"
+    return "test" if _TEST.match(name) else "train"
+
+
+def family_of(name: str) -> str:
+    return _TEST.sub("", _base_family(name), count=1)
+
+
+def families(names: Iterable[str]) -> list[tuple[str, list[str]]]:
+    """Families in the panel's order: loss first, schedules (``lr``) last."""
+    grouped: dict[str, list[str]] = {}
+    for name in names:
+        grouped.setdefault(family_of(name), []).append(name)
+
+    def rank(item: tuple[str, list[str]]) -> int:
+        name = item[0]
+        return 0 if name == "loss" else 2 if name.lower() in _SCHEDULES else 1
+
+    return sorted(grouped.items(), key=rank)
+
+
+# -- colours, as src/compare.ts picks them --------------------------------------
+
+
+def hash_name(name: str) -> int:
+    """FNV-1a over UTF-16 code units, as ``hashName`` in src/compare.ts."""
+    value = 0x811C9DC5
+    units = name.encode("utf-16-le", errors="surrogatepass")
+    for i in range(0, len(units), 2):
+        value ^= units[i] | (units[i + 1] << 8)
+        value = (value * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def run_colors(runs: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """Run id -> colour: the slot its name hashes to, or the next free one."""
+    taken: set[int] = set()
+    colors: dict[str, str] = {}
+    size = len(RUN_PALETTE)
+    for run in runs:
+        slot = hash_name(run["name"]) % size
+        for _ in range(size):
+            if slot not in taken:
+                break
+            slot = (slot + 1) % size
+        taken.add(slot)
+        colors[run["id"]] = RUN_PALETTE[slot]
+    return colors
+
+
+# -- scales -------------------------------------------------------------------
+
+
+def nice_step(span: float, count: int, integer: bool = False) -> float:
+    """A step of 1, 2 or 5 times a power of ten giving about ``count`` ticks."""
+    raw = span / max(count, 1)
+    if raw <= 0 or not math.isfinite(raw):
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw * 0.999)
+    return max(1.0, round(step)) if integer else step
+
+
+def ticks(low: float, high: float, step: float) -> list[float]:
+    first = math.ceil(low / step - 1e-9)
+    last = math.floor(high / step + 1e-9)
+    return [round(k * step, 12) for k in range(first, last + 1)]
+
+
+def tick_text(value: float, step: float) -> str:
+    if value == 0:
+        return "0"
+    if step < 1e-3 or abs(value) >= 1e5:
+        return _js_exponent(f"{value:.2e}")
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    return f"{value:.{decimals}f}"
+
+
+def y_domain(values: Sequence[float]) -> tuple[float, float, float]:
+    """(low, high, step): the values' range widened to whole ticks."""
+    low, high = min(values), max(values)
+    if low == high:
+        pad = abs(low) * 0.1 or 1.0
+        low, high = low - pad, high + pad
+    step = nice_step(high - low, 5)
+    return math.floor(low / step) * step, math.ceil(high / step) * step, step
+
+
+# -- the data of a chart ----------------------------------------------------------
+
+
+def points(run: dict[str, Any], metric: str) -> list[tuple[float, float | None]]:
+    """(epoch, value) of a metric: unlogged epochs left out so the line joins
+    its neighbours, NaN/inf kept as ``None`` so the line breaks there."""
+    values = run["metrics"][metric]
+    bad = {epoch for epoch, _ in run["nonfinite"].get(metric, [])}
+    return [
+        (epoch, value)
+        for epoch, value in zip(run["epochs"], values)
+        if value is not None or epoch in bad
+    ]
+
+
+def reduce(data: list[tuple[float, float | None]]) -> list[tuple[float, float | None]]:
+    """At most about ``MAX_POINTS``: extremes of each bucket and all gaps kept."""
+    column = [math.nan if y is None else y for _, y in data]
+    return [data[i] for i in minmax_indices([column], MAX_POINTS)]
+
+
+def _nonfinite_starts(entries: list[list[Any]]) -> list[tuple[int, str]]:
+    """One marker per run of consecutive non-finite epochs."""
+    starts, previous = [], -math.inf
+    for epoch, kind in entries:
+        if epoch != previous + 1:
+            starts.append((epoch, kind))
+        previous = epoch
+    return starts
+
+
+class _Scale:
+    """Data to pixels for one chart's plot area."""
+
+    def __init__(self, box, x_range, y_range) -> None:
+        self.left, self.top, self.right, self.bottom = box
+        self.x0, self.x1 = x_range
+        self.y0, self.y1 = y_range
+
+    def x(self, value: float) -> float:
+        return self.left + (value - self.x0) / (self.x1 - self.x0) * (
+            self.right - self.left
+        )
+
+    def y(self, value: float) -> float:
+        return self.bottom - (value - self.y0) / (self.y1 - self.y0) * (
+            self.bottom - self.top
+        )
+
+
+def path_data(data: list[tuple[float, float | None]], scale: _Scale) -> str:
+    """``Mx,yLx,y x,y``, a new ``M`` after each gap; a lone point is a dot
+    (``h0`` with round line caps)."""
+    stretches: list[list[str]] = [[]]
+    for x, y in data:
+        if y is None:
+            if stretches[-1]:
+                stretches.append([])
+            continue
+        stretches[-1].append(f"{_n(scale.x(x))},{_n(scale.y(y))}")
+    return "".join(
+        f"M{s[0]}L{' '.join(s[1:])}" if len(s) > 1 else f"M{s[0]}h0"
+        for s in stretches
+        if s
+    )
+
+
+# -- drawing ----------------------------------------------------------------------
+
+# Labels over the curves get a white outline so a line under them stays readable.
+HALO = f' stroke="{BACKGROUND}" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
+
+
+def _line(x1, y1, x2, y2, stroke, extra="") -> str:
+    return (
+        f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" '
+        f'stroke="{stroke}"{extra}/>'
+    )
+
+
+def _label(x, y, text, size=11, fill=MUTED, anchor="start", extra="") -> str:
+    """A text element; ``text`` is markup: escape names before."""
+    end = "" if anchor == "start" else f' text-anchor="{anchor}"'
+    return (
+        f'<text x="{_n(x)}" y="{_n(y)}" font-size="{size}" fill="{fill}"{end}{extra}>'
+        f"{text}</text>"
+    )
+
+
+Entry = tuple[str, bool, str, str]  # colour, dashed, label, muted note
+
+
+def _legend_entry(x: float, y: float, entry: Entry) -> tuple[list[str], float]:
+    """A line sample, its label and note (plain text, escaped here); the
+    elements and their width."""
+    color, dashed, label, note = entry
+    dash = f' stroke-dasharray="{DASH}"' if dashed else ""
+    after = f'<tspan fill="{MUTED}"> {_text(note)}</tspan>' if note else ""
+    items = [
+        _line(x, y - 4, x + 20, y - 4, color, f' stroke-width="2"{dash}'),
+        _label(x + 25, y, _text(label) + after, 11, TEXT, extra=' class="tc-legend"'),
+    ]
+    return items, 25 + _width(f"{label} {note}", 11)
+
+
+def _legend(
+    entries: list[Entry], x: float, y: float, right: float
+) -> tuple[list[str], float]:
+    """Legend entries in rows that wrap at ``right``; the last row's y."""
+    out: list[str] = []
+    lx = x
+    for entry in entries:
+        items, width = _legend_entry(lx, y, entry)
+        if lx + width > right and lx > x:
+            lx, y = x, y + 17
+            items, width = _legend_entry(lx, y, entry)
+        out += items
+        lx += width + 16
+    return out, y
+
+
+def _chart_legend(metrics: list[str], runs: list[dict[str, Any]]) -> list[Entry]:
+    """One run: its metrics. Several: the line styles (the runs' colours are
+    in the title's legend)."""
+    if len(runs) == 1:
+        return [
+            (SPLIT_COLORS[split_of(m)], split_of(m) == "validation", _clean(m, 40), "")
+            for m in metrics
+            if m in runs[0]["metrics"]
+        ]
+    splits = sorted({split_of(m) for m in metrics}, key=list(SPLIT_COLORS).index)
+    return [(MUTED, s == "validation", s, "") for s in splits]
+
+
+def _curves(
+    runs: list[dict[str, Any]], metrics: list[str]
+) -> list[tuple[dict[str, Any], str, list[tuple[float, float | None]]]]:
+    """(run, metric, points) of every curve with a value on this chart."""
+    found = []
+    for run in runs:
+        for metric in metrics:
+            if metric in run["metrics"]:
+                data = points(run, metric)
+                if any(v is not None for _, v in data):
+                    found.append((run, metric, data))
+    return found
+
+
+def _chart(
+    box: tuple[float, float, float, float],
+    legend_rows: int,
+    family: str,
+    metrics: list[str],
+    runs: list[dict[str, Any]],
+    colors: dict[str, str],
+) -> list[str]:
+    """One chart: title, legend, axes, findings, curves and markers.
+
+    ``legend_rows``: the most legend rows of a chart in this grid row, so
+    the plots of a row line up.
+    """
+    x, y, w, h = box
+    title = _label(
+        x + 4, y + 14, _text(family, 48), 13, TEXT, extra=' font-weight="600"'
+    )
+    legend, _ = _legend(_chart_legend(metrics, runs), x + 4, y + 34, x + w)
+    out = [title, *legend]
+    curves = _curves(runs, metrics)
+    if not curves:
+        out.append(_label(x + w / 2, y + h / 2, "no values yet", anchor="middle"))
+        return out
+
+    xs = [e for _, _, data in curves for e, _ in data]
+    ys = [v for _, _, data in curves for _, v in data if v is not None]
+    for run, metric, _ in curves:
+        band = run["bands"].get(metric)
+        if band:
+            ys += [v for v in (*band["low"], *band["high"]) if v is not None]
+    x0, x1 = math.floor(min(xs)), max(xs)
+    if x1 <= x0:
+        x0, x1 = x0 - 1, x1 + 1
+    y0, y1, ystep = y_domain(ys)
+    yticks = [(t, tick_text(t, ystep)) for t in ticks(y0, y1, ystep)]
+    left = x + 10 + max(_width(text, 11) for _, text in yticks)
+    top = y + 34 + 17 * (legend_rows - 1) + 14
+    scale = _Scale((left, top, x + w - 14, y + h - 32), (x0, x1), (y0, y1))
+
+    single = len(runs) == 1
+    if single:  # several runs' ranges would cover each other: listed below
+        out += _findings(scale, runs[0], metrics)
+    out += _axes(scale, yticks)
+
+    def color_of(run: dict[str, Any], metric: str) -> str:
+        return SPLIT_COLORS[split_of(metric)] if single else colors[run["id"]]
+
+    for run, metric, _ in curves:
+        band = run["bands"].get(metric)
+        if band:
+            out += _band(run["epochs"], band, scale, color_of(run, metric))
+    for run, metric, data in curves:
+        out += _series(run, metric, data, scale, color_of(run, metric))
+    out += _events(scale, runs, metrics)
+    for run, metric, _ in curves:
+        best = run["best"].get(metric)
+        if best is not None and split_of(metric) == "validation":
+            out += _best(scale, best, label=single)
+    return out
+
+
+def _axes(scale: _Scale, yticks: list[tuple[float, str]]) -> list[str]:
+    """Grid lines at the y ticks, epochs along the bottom."""
+    left, right, bottom = scale.left, scale.right, scale.bottom
+    out = []
+    for tick, text in yticks:
+        ty = scale.y(tick)
+        out.append(_line(left, ty, right, ty, GRID))
+        out.append(_label(left - 6, ty + 4, text, anchor="end"))
+    out.append(_line(left, bottom, right, bottom, AXIS))
+    step = nice_step(scale.x1 - scale.x0, max(2, int((right - left) / 55)), True)
+    for tick in ticks(scale.x0, scale.x1, step):
+        tx = scale.x(tick)
+        out.append(_line(tx, bottom, tx, bottom + 4, AXIS))
+        out.append(_label(tx, bottom + 16, tick_text(tick, step), anchor="middle"))
+    out.append(_label((left + right) / 2, bottom + 29, "epoch", anchor="middle"))
+    return out
+
+
+def _severity_color(severity: str) -> str:
+    return {"error": BAD, "warning": WARN}.get(severity, MUTED)
+
+
+def _findings(scale: _Scale, run: dict[str, Any], metrics: list[str]) -> list[str]:
+    """The diagnosis' epoch ranges, shaded behind the curves, with their kind
+    (NaN/inf have their own markers)."""
+    out: list[str] = []
+    shown = [
+        f
+        for f in run["findings"]
+        if f["metric"] in metrics and f["kind"] != "nonfinite"
+    ]
+    for k, finding in enumerate(shown):
+        color = _severity_color(finding["severity"])
+        fx0 = scale.x(max(scale.x0, finding["start"]))
+        fx1 = scale.x(min(scale.x1, finding["end"]))
+        out.append(
+            f'<rect class="tc-finding" x="{_n(fx0)}" y="{_n(scale.top)}" '
+            f'width="{_n(max(fx1 - fx0, 1))}" height="{_n(scale.bottom - scale.top)}" '
+            f'fill="{color}" fill-opacity="0.12"/>'
+        )
+        text = _text(finding["kind"], 30)
+        out.append(
+            _label(fx0 + 4, scale.top + 12 + 12 * k, text, 10, color, extra=HALO)
+        )
+    return out
+
+
+def _series(
+    run: dict[str, Any],
+    metric: str,
+    data: list[tuple[float, float | None]],
+    scale: _Scale,
+    color: str,
+) -> list[str]:
+    """One curve: a path broken at NaN gaps, dashed for validation, with a
+    dot per point when there are few."""
+    dash = f' stroke-dasharray="{DASH}"' if split_of(metric) == "validation" else ""
+    out = [
+        f'<path class="tc-series" data-run="{_attr(run["name"], 80)}" '
+        f'data-metric="{_attr(metric, 80)}" d="{path_data(reduce(data), scale)}" '
+        f'fill="none" stroke="{color}" stroke-width="2" stroke-linecap="round" '
+        f'stroke-linejoin="round"{dash}/>'
+    ]
+    if len(data) <= DOTS_UP_TO:
+        out += [
+            f'<circle cx="{_n(scale.x(e))}" cy="{_n(scale.y(v))}" r="2.5" fill="{color}"/>'
+            for e, v in data
+            if v is not None
+        ]
+    return out
+
+
+def _events(scale: _Scale, runs: list[dict[str, Any]], metrics: list[str]) -> list[str]:
+    """Vertical lines where early stopping fired and where NaN/inf began."""
+    out: list[str] = []
+    for run in runs:
+        for event in run["events"]:
+            epoch = event.get("epoch")
+            if event.get("kind") == "early_stop" and isinstance(epoch, int):
+                text = f"early stop @ {epoch}"
+                out += _marker_line(scale, epoch, text, MUTED, "5 4", "tc-early-stop")
+        for metric in metrics:
+            for epoch, kind in _nonfinite_starts(run["nonfinite"].get(metric, [])):
+                text = f"{_text(kind)} @ {epoch}"
+                out += _marker_line(scale, epoch, text, BAD, "2 3", "tc-nonfinite")
+    return out
+
+
+def _marker_line(
+    scale: _Scale, epoch: float, text: str, color: str, dash: str, kind: str
+) -> list[str]:
+    if not scale.x0 <= epoch <= scale.x1:
+        return []
+    x = scale.x(epoch)
+    near_right = x > scale.left + 0.8 * (scale.right - scale.left)
+    style = f' class="{kind}" stroke-width="1.5" stroke-dasharray="{dash}"'
+    return [
+        _line(x, scale.top, x, scale.bottom, color, style),
+        _label(
+            x - 4 if near_right else x + 4,
+            scale.top + 10,
+            text,
+            10,
+            color,
+            "end" if near_right else "start",
+            HALO,
+        ),
+    ]
+
+
+def _best(scale: _Scale, best: dict[str, Any], label: bool) -> list[str]:
+    """The best epoch of a validation metric: a dot, and its value for one run."""
+    bx, by = scale.x(best["epoch"]), scale.y(best["value"])
+    out = [
+        f'<circle class="tc-best" cx="{_n(bx)}" cy="{_n(by)}" r="5" '
+        f'fill="{BEST}" stroke="{BACKGROUND}" stroke-width="2"/>'
+    ]
+    if label:
+        near_right = bx > scale.left + 0.8 * (scale.right - scale.left)
+        # Away from where the metric improves: above a minimum, below a
+        # maximum, where the other curves seldom run.
+        below = best.get("mode") == "max"
+        if below and scale.bottom - by < 16:
+            below = False
+        elif not below and by - scale.top < 20:
+            below = True
+        ty = by + 18 if below else by - 10
+        out.append(
+            _label(
+                bx - 8 if near_right else bx,
+                ty,
+                f"best {format_value(best['value'])} @ {best['epoch']}",
+                11,
+                TEXT,
+                "end" if near_right else "middle",
+                HALO,
+            )
+        )
+    return out
+
+
+def _band(
+    epochs: list[int], band: dict[str, list[float | None]], scale: _Scale, color: str
+) -> list[str]:
+    """The min-max spread across ranks: one polygon per unbroken stretch."""
+    low, high = band["low"], band["high"]
+    nan = math.nan
+    keep = minmax_indices(
+        [
+            [nan if v is None else v for v in low],
+            [nan if v is None else v for v in high],
+        ],
+        MAX_POINTS,
+    )
+    out: list[str] = []
+    stretch: list[int] = []
+    for i in [*keep, None]:
+        if i is not None and low[i] is not None and high[i] is not None:
+            stretch.append(i)
+            continue
+        if len(stretch) > 1:
+            ring = [(epochs[i], low[i]) for i in stretch] + [
+                (epochs[i], high[i]) for i in reversed(stretch)
+            ]
+            coords = " ".join(f"{_n(scale.x(e))},{_n(scale.y(v))}" for e, v in ring)
+            out.append(
+                f'<polygon class="tc-band" points="{coords}" fill="{color}" '
+                'fill-opacity="0.15"/>'
+            )
+        stretch = []
+    return out
+
+
+# -- the title ------------------------------------------------------------------
+
+
+def progress_text(run: dict[str, Any]) -> str:
+    """How far the run got, as the panel's header says it."""
+    count = len(run["epochs"])
+    progress = run["progress"]
+    elapsed = progress.get("elapsed")
+    parts = []
+    if run["status"] == "running" and progress.get("total"):
+        parts.append(f"epoch {progress['epoch']}/{progress['total']}")
+    else:
+        parts.append(f"{count} epoch{'' if count == 1 else 's'}")
+    for event in run["events"]:
+        if event.get("kind") == "early_stop" and event.get("epoch") is not None:
+            best = event.get("best_epoch")
+            parts.append(
+                f"stopped early at epoch {event['epoch']}"
+                + (f" (best {best})" if isinstance(best, int) else "")
+            )
+    if elapsed is not None:
+        parts.append(_duration(elapsed))
+    return " · ".join(parts)
+
+
+def _latest(run: dict[str, Any], metric: str) -> float | str | None:
+    bad = dict((e, k) for e, k in run["nonfinite"].get(metric, []))
+    for epoch, value in zip(reversed(run["epochs"]), reversed(run["metrics"][metric])):
+        if value is not None:
+            return value
+        if epoch in bad:
+            return bad[epoch]
+    return None
+
+
+def _header(
+    runs: list[dict[str, Any]], colors: dict[str, str]
+) -> tuple[list[str], float]:
+    """The run's name, status and latest values; for several runs a legend
+    of their colours. Returns the elements and where the charts start."""
+    x, y = PAD + 4, PAD + 18
+    if len(runs) > 1:
+        entries = [
+            (colors[r["id"]], False, _clean(r["name"], 60), _status(r["status"]))
+            for r in runs
+        ]
+        legend, last = _legend(entries, x, y + 22, WIDTH - PAD)
+        title = _label(x, y, f"{len(runs)} runs", 16, TEXT, extra=' font-weight="600"')
+        return [title, *legend], last + 14
+    run = runs[0]
+    status = f"{_status(run['status'])} · {progress_text(run)}"
+    out = [
+        _label(
+            x,
+            y,
+            f'<tspan class="tc-title" font-size="16" font-weight="600" fill="{TEXT}">'
+            f"{_text(run['name'], 60)}</tspan>"
+            f'<tspan dx="10" fill="{_status_color(run["status"])}">{_text(status)}</tspan>',
+            12,
+        )
+    ]
+    latest = [
+        f"{m} {v if isinstance(v, str) else format_value(v)}"
+        for m in run["metrics"]
+        if (v := _latest(run, m)) is not None
+    ]
+    if latest:
+        out.append(_label(x, y + 20, _text(" · ".join(latest), 120), 12))
+        return out, y + 30
+    return out, y + 12
+
+
+def _status(status: str) -> str:
+    return STATUS_TEXT.get(status, status)
+
+
+def _status_color(status: str) -> str:
+    return BAD if status in ("failed", "interrupted") else MUTED
+
+
+def _findings_list(runs: list[dict[str, Any]], y: float) -> tuple[list[str], float]:
+    """The findings under the charts, as the panel lists them: what, then
+    what to try. The first six; the text summary has them all."""
+    out: list[str] = []
+    listed = [(run, f) for run in runs for f in run["findings"]][:6]
+    for run, finding in listed:
+        who = f"{run['name']}: " if len(runs) > 1 else ""
+        what = (
+            f"{who}{finding['kind']}, epochs {finding['start']}-{finding['end']}: "
+            f"{finding['message']}"
+        )
+        color = _severity_color(finding["severity"])
+        out += [
+            f'<circle class="tc-finding-item" cx="{PAD + 8}" cy="{_n(y - 4)}" r="3.5" '
+            f'fill="{color}"/>',
+            _label(PAD + 18, y, _text(what, 122), 12, TEXT),
+            _label(PAD + 18, y + 16, _text(f"try: {finding['advice']}", 122), 12),
+        ]
+        y += 38
+    return out, y
+
+
+# -- the whole picture ----------------------------------------------------------
+
+
+def render(data: dict[str, Any]) -> str:
+    """The SVG of a payload (``traincurves.payload.payload``)."""
+    runs = data["runs"]
+    shown = (data.get("view") or {}).get("metrics")
+    names: dict[str, None] = {}
+    for run in runs:
+        names.update(
+            dict.fromkeys(m for m in run["metrics"] if not shown or m in shown)
+        )
+    charts = families(names)
+    colors = run_colors(runs)
+
+    out, top = _header(runs, colors)
+    columns = 1 if len(charts) == 1 else 2
+    width = (WIDTH - 2 * PAD - (columns - 1) * GAP) / columns
+    for start in range(0, len(charts), columns):
+        row = charts[start : start + columns]
+        # Legend rows of each chart: the plots of a row start at one height.
+        rows = max(
+            1 + round(_legend(_chart_legend(m, runs), 0, 0, width)[1] / 17)
+            for _, m in row
+        )
+        height = CHART_HEIGHT + 17 * (rows - 1)
+        for column, (family, metrics) in enumerate(row):
+            box = (PAD + column * (width + GAP), top, width, height)
+            out += _chart(box, rows, family, metrics, runs, colors)
+        top += height + GAP
+    if not charts:
+        out.append(_label(PAD + 4, top + 8, "no metrics logged yet"))
+        top += 20
+    listed, bottom = _findings_list(runs, top + 6)
+    out += listed
+    # Below the last chart (its box ends a gap above ``top``) or the last finding.
+    total = math.ceil(bottom - 38 + 16 + 2 * PAD if listed else top - GAP + PAD)
+
+    title = " · ".join(
+        f"{_clean(r['name'], 60)} ({_status(r['status'])})" for r in runs
+    )
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{total}" '
+        f'viewBox="0 0 {WIDTH} {total}" role="img" '
+        f'aria-label="{_attr("training curves: " + title, 300)}" '
+        f'font-family="{FONT}" style="max-width:100%;height:auto">'
+        f"<title>{_text('training curves: ' + title, 300)}</title>"
+        f'<rect width="{WIDTH}" height="{total}" fill="{BACKGROUND}"/>'
+    )
+    return head + "".join(out) + "</svg>"
