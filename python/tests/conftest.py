@@ -81,8 +81,8 @@ def digits_model(lr=1e-2, optimizer="adam"):
     model = keras.Sequential(
         [
             keras.Input((64,)),
-            keras.layers.Dense(16, activation="relu"),
-            keras.layers.Dense(10),
+            keras.layers.Dense(16, activation="relu", name="hidden"),
+            keras.layers.Dense(10, name="logits"),
         ]
     )
     opt = keras.optimizers.SGD(lr) if optimizer == "sgd" else keras.optimizers.Adam(lr)

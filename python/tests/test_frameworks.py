@@ -34,9 +34,12 @@ def test_lightning_fit_shows_train_and_validation(digits_tensors, shell):
                 torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10)
             )
 
+        def forward(self, x):
+            return self.net(x)
+
         def step(self, batch):
             x, y = batch
-            logits = self.net(x)
+            logits = self(x)
             loss = torch.nn.functional.cross_entropy(logits, y)
             return loss, (logits.argmax(1) == y).float().mean()
 
@@ -58,7 +61,9 @@ def test_lightning_fit_shows_train_and_validation(digits_tensors, shell):
     x, y = digits_tensors
     train = DataLoader(TensorDataset(x[:1200], y[:1200]), batch_size=200)
     val = DataLoader(TensorDataset(x[1200:], y[1200:]), batch_size=200)
-    callback = tc.lightning.LivePlot(name="pl", batches=True)
+    callback = tc.lightning.LivePlot(
+        name="pl", batches=True, distributions=["net.0", "net.1"], sample=x[1200:1264]
+    )
     trainer = pl.Trainer(
         max_epochs=3,
         accelerator="cpu",
@@ -80,6 +85,12 @@ def test_lightning_fit_shows_train_and_validation(digits_tensors, shell):
     assert run["batches"]["x"][5] == 1.0
     # the validation loss falls on this easy problem
     assert run["metrics"]["val_loss"][-1] < run["metrics"]["val_loss"][0]
+    # forward hooks read the linear layer and its ReLU each epoch
+    linear, relu = run["distributions"]
+    assert (linear["name"], relu["name"]) == ("net.0", "net.1")
+    assert linear["epochs"] == relu["epochs"] == [1, 2, 3]
+    assert linear["size"] == 64 * 32
+    assert min(relu["quantiles"]["min"]) == 0 and min(linear["quantiles"]["min"]) < 0
 
 
 def test_huggingface_trainer_run(digits_tensors, shell, tmp_path):

@@ -7,7 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .compare import compare, runs
 from .config import configure
 from .diagnose import Finding, diagnose
-from .display import show
+from .display import distributions, show
 from .files import load
 from .payload import MIME_TYPE
 from .run import Run
@@ -28,6 +28,7 @@ __all__ = [
     "compare",
     "configure",
     "diagnose",
+    "distributions",
     "load",
     "runs",
     "show",

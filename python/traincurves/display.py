@@ -30,3 +30,29 @@ def show(
     run = as_run(obj, name)
     run.register(keep)
     display(bundle([run], static=static), raw=True)
+
+
+def distributions(
+    model: Any,
+    sample: Any,
+    layers: Any = True,
+    *,
+    weights: bool = False,
+    name: str | None = None,
+) -> None:
+    """Show how the chosen layers' activations on ``sample`` are spread now.
+
+    ``model`` is a Keras model or a ``torch.nn.Module``; ``layers`` are names
+    or indices (default: all). ``weights=True`` adds each layer's weights.
+    For how they move over training, pass ``distributions=`` and ``sample=``
+    to ``LivePlot``.
+    """
+    from .integrations.probe import probe_for, record
+    from .run import Run
+
+    probe = probe_for(model, layers)
+    model_name = getattr(model, "name", None) or type(model).__name__
+    run = Run(name or f"{model_name} layers")
+    record(run, probe, sample, 0, weights)
+    run.finish()
+    show(run, keep=True)

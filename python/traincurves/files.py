@@ -10,7 +10,8 @@ The traincurves run file is JSON (version 1)::
      "epochs": [0, 1, 2],                       # 0-based, as logged
      "times": [1.2, 2.4, 3.5],                  # seconds since start, or null
      "metrics": {"loss": [0.9, "nan", null]},   # null: not logged that epoch
-     "batches": {"epoch": [...], "step": [...], "metrics": {"loss": [...]}}}
+     "batches": {"epoch": [...], "step": [...], "metrics": {"loss": [...]}},
+     "distributions": [...]}    # optional; as in the payload, epochs 0-based
 
 NaN and infinities are written as the strings "nan", "inf", "-inf" so the
 file is standard JSON that any tool reads. ``tc.load`` also reads a Keras
@@ -26,6 +27,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .layers import Distribution
 from .run import STATUSES, Run
 
 FORMAT = "traincurves.run"
@@ -72,6 +74,10 @@ def run_to_dict(run: Run) -> dict[str, Any]:
                 k: [_out(v) for v in col] for k, col in run._batch_values.items()
             },
         },
+        "distributions": [
+            {k: v for k, v in d.to_payload(first=0).items() if k != "hints"}
+            for d in run.distributions.values()
+        ],
     }
 
 
@@ -124,6 +130,14 @@ def run_from_dict(data: dict[str, Any], source: str) -> Run:
             for name, col in batches.get("metrics", {}).items()
         }
         run.log_batch(step=step, epoch=epoch, **values)
+    for i, found in enumerate(data.get("distributions") or []):
+        try:
+            distribution = Distribution.from_payload(found, first=0)
+        except (KeyError, IndexError, TypeError, ValueError) as error:
+            raise ValueError(
+                f"{source}: distribution {i} is malformed ({error!r})"
+            ) from None
+        run.distributions[distribution.name] = distribution
     run.events = [dict(e) for e in data.get("events", [])]
     run.started = data.get("started")
     run.status = status

@@ -22,7 +22,21 @@ Version 1, columnar::
                       "message": "...", "advice": "..."}],
         "batches": {"x": [0.25, 0.5], "metrics": {"loss": [1.2, 0.9]},
                     "count": 8} | null,      # fractional epochs; maybe reduced
-        "progress": {"epoch": 3, "total": 20, "elapsed": 3.4}
+        "progress": {"epoch": 3, "total": 20, "elapsed": 3.4},
+        "distributions": [{              # optional: layer activations/weights
+          "name": "dense_1",             # or "dense_1/kernel" for a weight
+          "kind": "activations" | "weights",
+          "epochs": [1, 2],              # shown from 1, like "epochs"
+          "size": 16384,                 # values summarised per epoch
+          "quantiles": {"min": [...], "p5": [...], "p25": [...], "p50": [...],
+                        "p75": [...], "p95": [...], "max": [...]},  # null: none finite
+          "zeros": [0.1, 0.4],           # share of exact zeros
+          "nonfinite": [0.0, 0.0],       # share of NaN/inf
+          "histogram": {"low": [...], "high": [...],   # each epoch's range
+                        "counts": [[3, 9, ...], ...]}, # equal bins over it
+          "hints": [{"kind": "dead" | "exploding", "epoch": 2,
+                     "message": "...", "advice": "..."}]
+        }]
       }],
       "view": {"metrics": ["val_accuracy"]}    # optional: only these metrics
     }
@@ -92,6 +106,8 @@ def run_payload(run: Run, batch_bytes: float | None = None) -> dict[str, Any]:
             "elapsed": None if run.elapsed is None else round(run.elapsed, 3),
         },
     }
+    if run.distributions:
+        payload["distributions"] = [d.to_payload() for d in run.distributions.values()]
     for name in run:
         best = run.best(name)
         if best is not None:

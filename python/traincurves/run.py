@@ -94,6 +94,8 @@ class Run:
         # Per-rank spread of a run combined from several ranks: metric ->
         # (low, high) aligned with epochs.
         self.bands: dict[str, tuple[list[float | None], list[float | None]]] = {}
+        # Layer activation / weight distributions by name (see distributions).
+        self.distributions: dict[str, Any] = {}
 
     # -- logging -------------------------------------------------------
 
@@ -186,6 +188,34 @@ class Run:
                     column.insert(row, None)
         for writer in self._writers:
             writer.batch(epoch, step, parsed)
+        self._changed()
+
+    def log_distribution(
+        self,
+        name: str,
+        values: Any,
+        epoch: int | None = None,
+        *,
+        kind: str = "activations",
+    ) -> None:
+        """Record how a tensor's values are spread at an epoch (default: the
+        last one logged): a layer's activations on a fixed sample, or a
+        weight (``kind="weights"``). Only a summary is kept — histogram,
+        quantiles, shares of zeros and non-finite values — never the tensor.
+        """
+        from .layers import KINDS, Distribution, summarise
+
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"distribution name must be a string, got {describe(name)}")
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        if epoch is None:
+            epoch = self._epochs[-1] if self._epochs else 0
+        summary = summarise(values)
+        found = self.distributions.get(name)
+        if found is None:
+            found = self.distributions[name] = Distribution(name, kind)
+        found.add(epoch, summary)
         self._changed()
 
     def _changed(self, final: bool = False) -> None:

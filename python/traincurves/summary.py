@@ -30,6 +30,8 @@ def _number(value: float | None) -> str:
 
 def _run_summary(run: Run) -> list[str]:
     epochs = len(run)
+    if not epochs and run.distributions:  # a snapshot: tc.distributions
+        return [f"traincurves layer distributions {run.name!r}", *_layer_lines(run)[1:]]
     total = (
         f"/{run.total_epochs}" if run.total_epochs and run.status == "running" else ""
     )
@@ -41,7 +43,7 @@ def _run_summary(run: Run) -> list[str]:
         if event.get("kind") == "early_stop":
             lines[0] += f", stopped early at epoch {event['epoch'] + 1}"
     if not list(run):
-        return lines
+        return lines + _layer_lines(run)
     width = max(len(name) for name in run)
     lines.append(f"  {'metric':<{width}}  {'final':>10}  best")
     for name in run:
@@ -65,6 +67,24 @@ def _run_summary(run: Run) -> list[str]:
                 f"  * {finding.kind} (epochs {finding.start + 1}-{finding.end + 1}): "
                 f"{finding.message}; try: {finding.advice}"
             )
+    return lines + _layer_lines(run)
+
+
+def _layer_lines(run: Run) -> list[str]:
+    """The layers whose distributions are recorded, and what looks wrong."""
+    if not run.distributions:
+        return []
+    lines = [f"  layer distributions: {', '.join(run.distributions)}"]
+    for distribution in run.distributions.values():
+        if not len(run):
+            last = distribution.summaries[-1]
+            lines.append(
+                f"  {distribution.name}: median {_number(last.quantiles and last.quantiles[3])}, "
+                f"5-95 % {_number(last.quantiles and last.quantiles[1])} to "
+                f"{_number(last.quantiles and last.quantiles[5])}, zeros {last.zeros:.0%}"
+            )
+        for hint in distribution.hints():
+            lines.append(f"  * {hint['message']}; try: {hint['advice']}")
     return lines
 
 

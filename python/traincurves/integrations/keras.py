@@ -11,6 +11,7 @@ from typing import Any
 from ..live import DEFAULT_EVERY
 from ..run import Run
 from ._guard import import_or_explain, never_raise
+from .probe import Recorder
 
 keras = import_or_explain("keras", "keras", "traincurves.LivePlot")
 
@@ -58,6 +59,12 @@ class LivePlot(keras.callbacks.Callback):
         static: add a static picture of the panel to its last update, for
             GitHub, nbviewer, VS Code and exports (default:
             ``tc.configure(static=...)``).
+        distributions: layers (names or indices, or ``True`` for all) whose
+            activations on ``sample`` are summarised every epoch and drawn
+            in the panel's Distributions section.
+        sample: a small fixed input batch for ``distributions`` (e.g.
+            ``x_val[:256]``).
+        weights: also summarise those layers' weights and biases.
     """
 
     def __init__(
@@ -71,8 +78,12 @@ class LivePlot(keras.callbacks.Callback):
         stop_on_nan: bool = False,
         keep: bool = False,
         static: bool | None = None,
+        distributions: Iterable[str | int] | bool | None = None,
+        sample: Any = None,
+        weights: bool = False,
     ) -> None:
         super().__init__()
+        self._layers = Recorder(distributions, sample, weights)
         self.name = name
         self.metrics = None if metrics is None else set(metrics)
         self.batches = batches
@@ -95,8 +106,12 @@ class LivePlot(keras.callbacks.Callback):
     def _values(self, logs: Mapping[str, Any] | None) -> dict[str, Any]:
         return {k: v for k, v in (logs or {}).items() if self._wanted(k)}
 
-    @never_raise
     def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
+        self._layers.attach(self.model)  # outside the guard: a wrong name stops fit
+        self._train_begin()
+
+    @never_raise
+    def _train_begin(self) -> None:
         params = self.params or {}
         self.run = Run(self.name, self.hyperparams, total_epochs=params.get("epochs"))
         self.run.steps_per_epoch = params.get("steps") or None
@@ -122,6 +137,7 @@ class LivePlot(keras.callbacks.Callback):
         if self.run is None:
             return
         values = self._values(logs)
+        self._layers.record(self.run, epoch)
         self.run.log(epoch, **values)
         if self.stop_on_nan:
             bad = [

@@ -10,6 +10,7 @@ from ..live import DEFAULT_EVERY
 from ..metrics import split
 from ..run import Run
 from ._guard import import_or_explain, never_raise
+from .probe import Recorder
 
 pl = import_or_explain(
     "lightning.pytorch", "lightning", "traincurves.lightning.LivePlot"
@@ -37,6 +38,11 @@ class LivePlot(pl.Callback):
         params: hyperparameters to show; the module's ``hparams`` are added.
         static: add a static picture of the panel to its last update
             (default: ``tc.configure(static=...)``).
+        distributions: submodules (names as in ``named_modules()``, or
+            indices, or ``True`` for all) whose outputs on ``sample`` are
+            summarised every epoch for the panel's Distributions section.
+        sample: a small fixed input batch for ``distributions``.
+        weights: also summarise those submodules' parameters.
     """
 
     def __init__(
@@ -48,8 +54,12 @@ class LivePlot(pl.Callback):
         params: Mapping[str, Any] | None = None,
         keep: bool = False,
         static: bool | None = None,
+        distributions: Any = None,
+        sample: Any = None,
+        weights: bool = False,
     ) -> None:
         super().__init__()
+        self._layers = Recorder(distributions, sample, weights)
         self.name = name
         self.batches = batches
         self.every = every
@@ -58,8 +68,12 @@ class LivePlot(pl.Callback):
         self.static = static
         self.run: Run | None = None
 
-    @never_raise
     def on_train_start(self, trainer: Any, pl_module: Any) -> None:
+        self._layers.attach(pl_module)  # outside the guard: a wrong name stops fit
+        self._train_start(trainer, pl_module)
+
+    @never_raise
+    def _train_start(self, trainer: Any, pl_module: Any) -> None:
         params = {**dict(getattr(pl_module, "hparams", {}) or {}), **self.hyperparams}
         max_epochs = trainer.max_epochs if (trainer.max_epochs or -1) > 0 else None
         self.run = Run(
@@ -94,6 +108,7 @@ class LivePlot(pl.Callback):
         if self.run is None:
             return
         values = _epoch_metrics(trainer.callback_metrics, validation=False)
+        self._layers.record(self.run, trainer.current_epoch)
         self.run.log(trainer.current_epoch, **values)
 
     @never_raise

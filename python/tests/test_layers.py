@@ -1,0 +1,213 @@
+"""Layer activation and weight distributions: summaries, probes, the payload."""
+
+import json
+import math
+import warnings
+
+import numpy as np
+import pytest
+from conftest import digits_model
+
+import traincurves as tc
+from traincurves.layers import Distribution, summarise
+from traincurves.payload import MIME_TYPE, payload
+
+keras = pytest.importorskip("keras")
+torch = pytest.importorskip("torch")
+
+
+def test_summary_of_a_known_tensor_is_exact():
+    summary = summarise(np.arange(101).reshape(1, 101), bins=10)
+    assert summary.size == 101
+    assert summary.quantiles == (0, 5, 25, 50, 75, 95, 100)
+    assert (summary.low, summary.high) == (0, 100)
+    assert summary.counts == (10,) * 9 + (11,)  # the last bin holds 100 too
+    assert summary.zeros == pytest.approx(1 / 101)
+    assert summary.nonfinite == 0
+
+
+def test_non_finite_values_are_counted_and_left_out_of_the_rest():
+    summary = summarise([0.0, 0.0, 1.0, math.nan, math.inf], bins=2)
+    assert summary.nonfinite == pytest.approx(2 / 5)
+    assert summary.zeros == pytest.approx(2 / 5)
+    assert summary.quantiles[0] == 0 and summary.quantiles[-1] == 1
+    assert summary.counts == (2, 1)
+    empty = summarise([math.nan, math.nan], bins=3)
+    assert empty.quantiles is None and empty.counts == (0, 0, 0)
+
+
+def test_tensors_of_the_frameworks_are_read_without_their_graph():
+    weights = torch.ones(4, 4, requires_grad=True) * 2
+    assert summarise(weights).quantiles[3] == 2
+    assert summarise(torch.zeros(8, dtype=torch.bfloat16)).zeros == 1
+    assert summarise(keras.ops.ones((3, 3))).size == 9
+
+
+@pytest.mark.parametrize(
+    "values, error",
+    [(["a", "b"], TypeError), ([], ValueError), (np.array([1j]), TypeError)],
+)
+def test_bad_tensors_are_refused_with_a_reason(values, error):
+    with pytest.raises(error):
+        summarise(values)
+
+
+def test_a_fit_records_one_summary_per_epoch_per_layer(digits, shell):
+    x, y = digits
+    model = digits_model()
+    model.fit(
+        x[:1200],
+        y[:1200],
+        validation_data=(x[1200:], y[1200:]),
+        epochs=3,
+        batch_size=64,
+        verbose=0,
+        callbacks=[
+            tc.LivePlot(
+                name="layers", distributions=["hidden", -1], sample=x[1200:1456]
+            )
+        ],
+    )
+    run = shell.messages[-1]["data"][MIME_TYPE]["runs"][0]
+    shown = {d["name"]: d for d in run["distributions"]}
+    assert set(shown) == {"hidden", "logits"}
+    for name, units in (("hidden", 16), ("logits", 10)):
+        layer = shown[name]
+        assert layer["kind"] == "activations"
+        assert layer["epochs"] == [1, 2, 3]
+        assert layer["size"] == 256 * units
+        assert all(len(layer["quantiles"][q]) == 3 for q in layer["quantiles"])
+        assert all(sum(c) == 256 * units for c in layer["histogram"]["counts"])
+    # ReLU outputs are never negative; the logits are
+    assert min(shown["hidden"]["quantiles"]["min"]) == 0
+    assert min(shown["logits"]["quantiles"]["min"]) < 0
+    # the summary is the tensor's, computed on the model after that epoch
+    probe = keras.Model(model.inputs, model.layers[0].output)
+    now = summarise(probe([x[1200:1456]]))
+    assert shown["hidden"]["quantiles"]["p50"][-1] == pytest.approx(now.quantiles[3])
+    # only summaries travel: the payload stays small
+    assert len(json.dumps(run["distributions"])) < 4_000
+
+
+def test_weights_are_summarised_when_asked(digits, shell):
+    x, y = digits
+    model = digits_model()
+    callback = tc.LivePlot(distributions=[0], sample=x[:32], weights=True)
+    model.fit(x[:256], y[:256], epochs=2, verbose=0, callbacks=[callback])
+    kinds = {name: d.kind for name, d in callback.run.distributions.items()}
+    assert kinds == {
+        "hidden": "activations",
+        "hidden/kernel": "weights",
+        "hidden/bias": "weights",
+    }
+    assert callback.run.distributions["hidden/kernel"].summaries[0].size == 64 * 16
+
+
+def test_an_unknown_layer_stops_fit_before_training_and_lists_the_layers(digits):
+    x, y = digits
+    model = digits_model()
+    callback = tc.LivePlot(distributions=["hidden", "conv2d"], sample=x[:8])
+    with pytest.raises(ValueError, match=r"no layer named 'conv2d'.*hidden, logits"):
+        model.fit(x[:64], y[:64], epochs=1, verbose=0, callbacks=[callback])
+    with pytest.raises(ValueError, match="out of range"):
+        tc.distributions(model, x[:8], layers=[5])
+    with pytest.raises(ValueError, match="needs sample="):
+        tc.LivePlot(distributions=["hidden"])
+
+
+def test_a_dead_relu_layer_is_flagged(digits, shell):
+    x, y = digits
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [
+            keras.Input((64,)),
+            keras.layers.Dense(
+                16,
+                activation="relu",
+                name="dead",
+                bias_initializer=keras.initializers.Constant(-100.0),
+            ),
+            keras.layers.Dense(10),
+        ]
+    )
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(
+        x[:256],
+        y[:256],
+        epochs=2,
+        verbose=0,
+        callbacks=[tc.LivePlot(distributions=["dead"], sample=x[:64])],
+    )
+    (layer,) = shell.messages[-1]["data"][MIME_TYPE]["runs"][0]["distributions"]
+    assert layer["zeros"] == [1.0, 1.0]
+    assert [h["kind"] for h in layer["hints"]] == ["dead"]
+    assert "dead: 100% of activations are exactly zero" in layer["hints"][0]["message"]
+    assert "dead" in shell.messages[-1]["data"]["text/plain"]
+
+
+def test_exploding_and_non_finite_values_are_flagged():
+    growing = Distribution("dense")
+    for epoch, scale in enumerate([1, 2, 4, 12]):
+        growing.add(epoch, summarise(np.linspace(-scale, scale, 100)))
+    (hint,) = growing.hints()
+    assert hint["kind"] == "exploding" and hint["epoch"] == 4
+    assert "grew 12x" in hint["message"]
+
+    broken = Distribution("dense")
+    broken.add(0, summarise([1.0, 2.0]))
+    broken.add(1, summarise([1.0, math.nan]))
+    (hint,) = broken.hints()
+    assert hint["kind"] == "exploding" and "NaN" in hint["message"]
+
+    healthy = Distribution("dense")
+    for epoch in range(4):
+        healthy.add(epoch, summarise(np.linspace(-1, 1, 100) * (1 + epoch / 10)))
+    assert healthy.hints() == []
+
+
+def test_a_broken_probe_warns_once_and_training_goes_on(digits, shell):
+    x, y = digits
+    callback = tc.LivePlot(distributions=["hidden"], sample=np.zeros((4, 7)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        digits_model().fit(x[:128], y[:128], epochs=3, verbose=0, callbacks=[callback])
+    mine = [w for w in caught if "distributions stopped" in str(w.message)]
+    assert len(mine) == 1
+    assert callback.run.status == "finished" and len(callback.run) == 3
+    assert callback.run.distributions == {}
+
+
+def test_a_snapshot_of_a_keras_model_and_of_a_torch_module(digits, shell):
+    x, _ = digits
+    tc.distributions(digits_model(), x[:100], name="keras now")
+    run = shell.messages[-1]["data"][MIME_TYPE]["runs"][0]
+    assert run["name"] == "keras now" and run["status"] == "finished"
+    assert [d["name"] for d in run["distributions"]] == ["hidden", "logits"]
+    assert [d["epochs"] for d in run["distributions"]] == [[1], [1]]
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(
+        torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10)
+    ).train()
+    tc.distributions(net, x[:100], layers=["1", "2"], weights=True)
+    run = shell.messages[-1]["data"][MIME_TYPE]["runs"][0]
+    names = [d["name"] for d in run["distributions"]]
+    assert names == ["1", "2", "2/weight", "2/bias"]
+    relu = run["distributions"][0]
+    assert relu["quantiles"]["min"] == [0] and relu["size"] == 100 * 32
+    assert net.training  # the probe put the module back in training mode
+    with pytest.raises(ValueError, match="no layer named 'fc'.*0, 1, 2"):
+        tc.distributions(net, x[:10], layers=["fc"])
+
+
+def test_distributions_survive_a_run_file(tmp_path):
+    run = tc.Run("saved")
+    for epoch in range(3):
+        run.log(epoch, loss=1 / (epoch + 1))
+        run.log_distribution("dense", np.arange(10.0) * (epoch + 1))
+    run.log_distribution("dense/kernel", [[0.5, -0.5]], kind="weights")
+    run.finish()
+    loaded = tc.load(run.save(tmp_path / "run.json"))
+    assert payload([loaded])["runs"][0]["distributions"] == (
+        payload([run])["runs"][0]["distributions"]
+    )
