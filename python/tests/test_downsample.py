@@ -112,3 +112,18 @@ def test_runs_in_a_comparison_share_the_cap():
     assert len(json.dumps(data, separators=(",", ":"))) <= 400_000
     shown = [len(r["batches"]["x"]) for r in data["runs"]]
     assert max(shown) - min(shown) < max(shown) * 0.1
+
+
+def test_the_cap_is_configured_for_the_kernel():
+    from traincurves import config
+
+    run = long_run(100_000, 100)
+    try:
+        assert tc.configure(max_bytes=60_000).max_bytes == 60_000
+        data = bundle([run])[MIME_TYPE]
+        assert len(json.dumps(data, separators=(",", ":"))) <= 60_000
+        with pytest.raises(ValueError, match="max_bytes must be an integer"):
+            tc.configure(max_bytes=100)
+    finally:
+        config.reset()
+    assert len(bundle([run])[MIME_TYPE]["runs"][0]["batches"]["x"]) > 1000

@@ -20,12 +20,23 @@ class Settings:
     # Add a static SVG picture of finished panels to their bundle, for
     # GitHub, nbviewer, VS Code and nbconvert exports.
     static: bool = True
+    # The panel payload's size cap in bytes: above it, batch-level curves are
+    # reduced for display (epoch curves never are; the Run keeps all).
+    max_bytes: int = 1_000_000
 
     def __post_init__(self) -> None:
         if not isinstance(self.static, bool):
             raise TypeError(
                 f"static must be True or False, got {type(self.static).__name__} "
                 f"{self.static!r}"
+            )
+        if (
+            isinstance(self.max_bytes, bool)
+            or not isinstance(self.max_bytes, int)
+            or self.max_bytes < 10_000
+        ):
+            raise ValueError(
+                f"max_bytes must be an integer of at least 10000, got {self.max_bytes!r}"
             )
 
 
@@ -37,7 +48,7 @@ def settings() -> Settings:
     return _settings
 
 
-def configure(*, static: bool | None = None) -> Settings:
+def configure(*, static: bool | None = None, max_bytes: int | None = None) -> Settings:
     """Set defaults for this kernel; a keyword left out keeps its value.
 
     ``static``: add a static picture (``image/svg+xml``) of each finished
@@ -45,10 +56,15 @@ def configure(*, static: bool | None = None) -> Settings:
     (GitHub, nbviewer, VS Code, ``jupyter nbconvert``). On by default;
     ``False`` keeps notebooks smaller.
 
+    ``max_bytes``: about how large a panel's data may get (default 1 MB).
+    Long batch-level curves are reduced to fit — the lowest, highest and
+    non-finite points kept — and the panel says so; epoch curves are never
+    reduced, and the run keeps every point.
+
     Returns the settings now in force.
     """
     global _settings
-    given: dict[str, Any] = {"static": static}
+    given: dict[str, Any] = {"static": static, "max_bytes": max_bytes}
     _settings = replace(_settings, **{k: v for k, v in given.items() if v is not None})
     return _settings
 

@@ -107,11 +107,15 @@ class BucketReducer:
         length = len(columns[0]) if columns else 0
         if length <= limit:
             return list(range(length))
-        if tuple(names) != self.names:  # a metric appeared: start over
-            self.names, self.width, self.complete = tuple(names), 1, []
-            self.memo = {}
         # A bucket shows its first row and each column's lowest and highest.
         buckets = max(1, limit // (1 + 2 * len(columns)))
+        # Start over when a metric appeared, or when the limit grew so much
+        # that buckets a quarter as wide fit (not half: a limit that wavers
+        # around one width must not redo the whole run each update).
+        roomier = self.width >= 4 and math.ceil(length / (self.width // 4)) <= buckets
+        if tuple(names) != self.names or roomier:
+            self.names, self.width, self.complete = tuple(names), 1, []
+            self.memo = {}
         while math.ceil(length / self.width) > buckets:
             self.width *= 2
             self.memo = {}  # most rows it held are merged away

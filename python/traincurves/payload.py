@@ -62,8 +62,6 @@ from .values import compact
 MIME_TYPE = "application/vnd.traincurves.v1+json"
 VERSION = 1
 
-# The payload's size cap by default; batch series are reduced to stay under.
-MAX_BYTES = 1_000_000
 # What an epoch value costs in the JSON, comma included ("0.12345678,"):
 # an estimate; batch curves are measured exactly.
 BYTES_PER_NUMBER = 12
@@ -222,10 +220,12 @@ def payload(
     metrics: list[str] | None = None,
     max_bytes: int | None = None,
 ) -> dict[str, Any]:
-    """The payload of ``runs``, about ``max_bytes`` at most (batch series are
-    reduced to fit; epoch series are never reduced)."""
+    """The payload of ``runs``, about ``max_bytes`` at most (default:
+    ``tc.configure(max_bytes=...)``); batch series are reduced to fit, epoch
+    series never are."""
     runs = list(runs)
-    budgets = batch_budgets(runs, MAX_BYTES if max_bytes is None else max_bytes)
+    cap = settings().max_bytes if max_bytes is None else max_bytes
+    budgets = batch_budgets(runs, cap)
     data: dict[str, Any] = {
         "version": VERSION,
         "runs": [run_payload(run, budget) for run, budget in zip(runs, budgets)],
