@@ -211,3 +211,23 @@ def test_distributions_survive_a_run_file(tmp_path):
     assert payload([loaded])["runs"][0]["distributions"] == (
         payload([run])["runs"][0]["distributions"]
     )
+
+
+def test_layer_summaries_travel_through_json_lines(digits, tmp_path):
+    x, y = digits
+    path = tmp_path / "layers.jsonl"
+    logger = tc.JSONLogger(path, distributions=["hidden"], sample=x[:64])
+    digits_model().fit(x[:256], y[:256], epochs=2, verbose=0, callbacks=[logger])
+    written = logger.run.distributions["hidden"]
+    loaded = tc.load(path).distributions["hidden"]
+    assert loaded.epochs == written.epochs == [0, 1]
+    assert loaded.summaries == written.summaries  # exact, bins and all
+    # a run that starts writing late writes what it already has
+    run = tc.Run("late")
+    run.log_distribution("w", [1.0, 2.0, 0.0], epoch=0, kind="weights")
+    run.log_to(tmp_path / "late.jsonl")
+    run.log_distribution("w", [1.0, 4.0, 0.0], epoch=1, kind="weights")
+    run.finish()
+    again = tc.load(tmp_path / "late.jsonl").distributions["w"]
+    assert again.kind == "weights" and again.epochs == [0, 1]
+    assert again.summaries[1].quantiles[-1] == 4.0

@@ -11,6 +11,10 @@ never takes half a record for data. Record format, version 1::
      "metrics": {"loss": 0.9, "val_loss": "nan"}}
     {"type": "batch", "epoch": 0, "step": 3, "metrics": {"loss": 1.1}}
     {"type": "event", "kind": "early_stop", "epoch": 17, "best_epoch": 12}
+    {"type": "distribution", "name": "dense_1", "kind": "activations",
+     "epoch": 0, "size": 16384, "zeros": 0.12, "nonfinite": 0.0,
+     "quantiles": [min, p5, p25, p50, p75, p95, max] | null,
+     "low": -1.5, "high": 3.2, "counts": [3, 9, ...]}   # a layer's summary
     {"type": "end", "status": "finished", "time": 42.0}
 
 Epochs are 0-based as logged; NaN and infinities are the strings "nan",
@@ -26,6 +30,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from .layers import KINDS, Summary
 from .run import STATUSES, Run
 
 VERSION = 1
@@ -118,6 +123,23 @@ class RunWriter:
             {"type": "batch", "epoch": epoch, "step": step, "metrics": _out(values)}
         )
 
+    def distribution(self, name: str, kind: str, epoch: int, summary: Any) -> None:
+        self.write(
+            {
+                "type": "distribution",
+                "name": name,
+                "kind": kind,
+                "epoch": epoch,
+                "size": summary.size,
+                "zeros": summary.zeros,
+                "nonfinite": summary.nonfinite,
+                "quantiles": summary.quantiles,
+                "low": summary.low,
+                "high": summary.high,
+                "counts": list(summary.counts),
+            }
+        )
+
     def event(self, event: dict[str, Any]) -> None:
         self.write({"type": "event", **event})
 
@@ -193,6 +215,23 @@ class RunReader:
                 k: v for k, v in record.items() if k not in ("type", "kind", "epoch")
             }
             run.add_event(str(record["kind"]), record.get("epoch"), **info)
+        elif kind == "distribution":
+            quantiles = record["quantiles"]
+            summary = Summary(
+                size=int(record["size"]),
+                quantiles=None if quantiles is None else tuple(map(float, quantiles)),
+                zeros=float(record["zeros"]),
+                nonfinite=float(record["nonfinite"]),
+                low=None if record["low"] is None else float(record["low"]),
+                high=None if record["high"] is None else float(record["high"]),
+                counts=tuple(int(c) for c in record["counts"]),
+            )
+            layer_kind = str(record.get("kind", "activations"))
+            if layer_kind not in KINDS:
+                raise ValueError(f"unknown distribution kind {layer_kind!r}")
+            run._add_summary(
+                str(record["name"]), layer_kind, int(record["epoch"]), summary
+            )
         elif kind == "end":
             status = record.get("status", "finished")
             run.status = status if status in STATUSES else "finished"

@@ -203,7 +203,7 @@ class Run:
         weight (``kind="weights"``). Only a summary is kept — histogram,
         quantiles, shares of zeros and non-finite values — never the tensor.
         """
-        from .layers import KINDS, Distribution, summarise
+        from .layers import KINDS, summarise
 
         if not isinstance(name, str) or not name:
             raise TypeError(f"distribution name must be a string, got {describe(name)}")
@@ -211,11 +211,17 @@ class Run:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
         if epoch is None:
             epoch = self._epochs[-1] if self._epochs else 0
-        summary = summarise(values)
+        self._add_summary(name, kind, epoch, summarise(values))
+
+    def _add_summary(self, name: str, kind: str, epoch: int, summary: Any) -> None:
+        from .layers import Distribution
+
         found = self.distributions.get(name)
         if found is None:
             found = self.distributions[name] = Distribution(name, kind)
         found.add(epoch, summary)
+        for writer in self._writers:
+            writer.distribution(name, kind, epoch, summary)
         self._changed()
 
     def _changed(self, final: bool = False) -> None:
@@ -460,6 +466,9 @@ class Run:
                 k: col[i] for k, col in self._values.items() if col[i] is not None
             }
             writer.epoch(epoch, self._times[i], values)
+        for found in self.distributions.values():
+            for epoch, summary in zip(found.epochs, found.summaries):
+                writer.distribution(found.name, found.kind, epoch, summary)
         self._writers.append(writer)
 
     def save(self, path: Any) -> Any:

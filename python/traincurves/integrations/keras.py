@@ -179,7 +179,9 @@ class JSONLogger(LivePlot):
     ``tc.watch(path)`` or ``tc.load(path)`` in a notebook show it.
 
     Only global rank 0 writes, unless ``per_rank=True`` gives each rank its
-    own ``{stem}.rank{N}.jsonl``.
+    own ``{stem}.rank{N}.jsonl``. ``distributions``, ``sample`` and
+    ``weights`` are those of :class:`LivePlot`; the layers' summaries are
+    written as records too.
     """
 
     def __init__(
@@ -191,8 +193,19 @@ class JSONLogger(LivePlot):
         batches: bool = False,
         params: Mapping[str, Any] | None = None,
         per_rank: bool = False,
+        distributions: Iterable[str | int] | bool | None = None,
+        sample: Any = None,
+        weights: bool = False,
     ) -> None:
-        super().__init__(name, metrics=metrics, batches=batches, params=params)
+        super().__init__(
+            name,
+            metrics=metrics,
+            batches=batches,
+            params=params,
+            distributions=distributions,
+            sample=sample,
+            weights=weights,
+        )
         self.path = path
         self.per_rank = per_rank
 
