@@ -290,3 +290,26 @@ def test_a_comparison_following_a_training_run_waits_for_its_end(shell):
         "done finished",
         "training finished",
     ]
+
+
+def test_watch_ends_with_the_picture(tmp_path, shell):
+    run = tc.Run("remote")
+    run.log_to(tmp_path / "remote.jsonl")
+    for epoch in range(3):
+        run.log(epoch, loss=1 / (epoch + 1))
+    run.finish()
+    tc.watch(str(tmp_path / "*.jsonl"), block=True, timeout=10, every=0.05)
+    sent = live_messages(shell)
+    assert SVG not in sent[0]  # waiting for files: no panel yet
+    assert texts(parse(sent[-1][SVG]), "tc-title") == ["remote"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[1e308, -1e308, 1.0], [1e-320, 2e-320, 3e-320], [5.0, 5.0], [0.0, 1e-12]],
+    ids=["beyond-float-range", "subnormal", "flat", "tiny"],
+)
+def test_extreme_values_still_draw(values):
+    picture = svg([tc.Run.from_history({"loss": values})])
+    (line,) = series(parse(picture))
+    assert re.fullmatch(r"M[\d.]+,[\d.]+L[\d., ]+", line.get("d"))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -29,8 +30,11 @@ if TYPE_CHECKING:
 
 WIDTH = 800
 # Points per series: about the plot's width in pixels, each bucket's extremes
-# and every NaN kept (``minmax_indices``).
+# and every NaN kept (``minmax_indices``); fewer when many runs share a chart,
+# where finer detail would be lost in the overlap anyway.
 MAX_POINTS = 400
+CHART_POINTS = 1600
+MIN_POINTS = 100
 PAD = 8
 GAP = 16
 CHART_HEIGHT = 250
@@ -205,12 +209,16 @@ def run_colors(runs: Sequence[dict[str, Any]]) -> dict[str, str]:
 # -- scales -------------------------------------------------------------------
 
 
-def nice_step(span: float, count: int, integer: bool = False) -> float:
-    """A step of 1, 2 or 5 times a power of ten giving about ``count`` ticks."""
-    raw = span / max(count, 1)
-    if raw <= 0 or not math.isfinite(raw):
+def nice_step(low: float, high: float, count: int, integer: bool = False) -> float:
+    """A step of 1, 2 or 5 times a power of ten giving about ``count`` ticks
+    from ``low`` to ``high`` (divided first: a diverged run's span can
+    exceed the largest float)."""
+    raw = high / count - low / count
+    if not (raw > 0 and math.isfinite(raw)):
         return 1.0
-    power = 10 ** math.floor(math.log10(raw))
+    power = 10.0 ** math.floor(math.log10(raw))
+    if power == 0:  # below the smallest float: no rounder step exists
+        return raw
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw * 0.999)
     return max(1.0, round(step)) if integer else step
 
@@ -218,6 +226,8 @@ def nice_step(span: float, count: int, integer: bool = False) -> float:
 def ticks(low: float, high: float, step: float) -> list[float]:
     first = math.ceil(low / step - 1e-9)
     last = math.floor(high / step + 1e-9)
+    if last - first > 100:  # never with a nice step; no hang if it happens
+        return [low, high]
     return [round(k * step, 12) for k in range(first, last + 1)]
 
 
@@ -225,7 +235,9 @@ def tick_text(value: float, step: float) -> str:
     if value == 0:
         return "0"
     if step < 1e-3 or abs(value) >= 1e5:
-        return _js_exponent(f"{value:.2e}")
+        # As many mantissa digits as the step needs: 8e-4, 1.0e-3.
+        digits = math.floor(math.log10(abs(value))) - math.floor(math.log10(step))
+        return _js_exponent(f"{value:.{max(0, min(digits, 6))}e}")
     decimals = max(0, -math.floor(math.log10(step) + 1e-9))
     return f"{value:.{decimals}f}"
 
@@ -236,8 +248,13 @@ def y_domain(values: Sequence[float]) -> tuple[float, float, float]:
     if low == high:
         pad = abs(low) * 0.1 or 1.0
         low, high = low - pad, high + pad
-    step = nice_step(high - low, 5)
-    return math.floor(low / step) * step, math.ceil(high / step) * step, step
+    step = nice_step(low, high, 5)
+    biggest = sys.float_info.max
+    return (
+        max(-biggest, math.floor(low / step) * step),
+        min(biggest, math.ceil(high / step) * step),
+        step,
+    )
 
 
 # -- the data of a chart ----------------------------------------------------------
@@ -255,10 +272,13 @@ def points(run: dict[str, Any], metric: str) -> list[tuple[float, float | None]]
     ]
 
 
-def reduce(data: list[tuple[float, float | None]]) -> list[tuple[float, float | None]]:
-    """At most about ``MAX_POINTS``: extremes of each bucket and all gaps kept."""
+def reduce(
+    data: list[tuple[float, float | None]], limit: int = MAX_POINTS
+) -> list[tuple[float, float | None]]:
+    """About ``limit`` points at most: each bucket's extremes and the edges
+    of every gap kept."""
     column = [math.nan if y is None else y for _, y in data]
-    return [data[i] for i in minmax_indices([column], MAX_POINTS)]
+    return [data[i] for i in minmax_indices([column], limit)]
 
 
 def _nonfinite_starts(entries: list[list[Any]]) -> list[tuple[int, str]]:
@@ -285,9 +305,9 @@ class _Scale:
         )
 
     def y(self, value: float) -> float:
-        return self.bottom - (value - self.y0) / (self.y1 - self.y0) * (
-            self.bottom - self.top
-        )
+        # Halved: the range of a diverged run may not fit in a float.
+        share = (value / 2 - self.y0 / 2) / (self.y1 / 2 - self.y0 / 2)
+        return self.bottom - share * (self.bottom - self.top)
 
 
 def path_data(data: list[tuple[float, float | None]], scale: _Scale) -> str:
@@ -439,13 +459,16 @@ def _chart(
         band = run["bands"].get(metric)
         if band:
             out += _band(run["epochs"], band, scale, color_of(run, metric))
+    limit = max(MIN_POINTS, min(MAX_POINTS, CHART_POINTS // len(curves)))
     for run, metric, data in curves:
-        out += _series(run, metric, data, scale, color_of(run, metric))
+        out += _series(run, metric, reduce(data, limit), scale, color_of(run, metric))
     out += _events(scale, runs, metrics)
     for run, metric, _ in curves:
         best = run["best"].get(metric)
         if best is not None and split_of(metric) == "validation":
-            out += _best(scale, best, label=single)
+            # Several runs: each best in its run's colour, as the legend says.
+            fill = BEST if single else colors[run["id"]]
+            out += _best(scale, best, fill, label=single)
     return out
 
 
@@ -458,7 +481,7 @@ def _axes(scale: _Scale, yticks: list[tuple[float, str]]) -> list[str]:
         out.append(_line(left, ty, right, ty, GRID))
         out.append(_label(left - 6, ty + 4, text, anchor="end"))
     out.append(_line(left, bottom, right, bottom, AXIS))
-    step = nice_step(scale.x1 - scale.x0, max(2, int((right - left) / 55)), True)
+    step = nice_step(scale.x0, scale.x1, max(2, int((right - left) / 55)), True)
     for tick in ticks(scale.x0, scale.x1, step):
         tx = scale.x(tick)
         out.append(_line(tx, bottom, tx, bottom + 4, AXIS))
@@ -508,7 +531,7 @@ def _series(
     dash = f' stroke-dasharray="{DASH}"' if split_of(metric) == "validation" else ""
     out = [
         f'<path class="tc-series" data-run="{_attr(run["name"], 80)}" '
-        f'data-metric="{_attr(metric, 80)}" d="{path_data(reduce(data), scale)}" '
+        f'data-metric="{_attr(metric, 80)}" d="{path_data(data, scale)}" '
         f'fill="none" stroke="{color}" stroke-width="2" stroke-linecap="round" '
         f'stroke-linejoin="round"{dash}/>'
     ]
@@ -528,7 +551,8 @@ def _events(scale: _Scale, runs: list[dict[str, Any]], metrics: list[str]) -> li
         for event in run["events"]:
             epoch = event.get("epoch")
             if event.get("kind") == "early_stop" and isinstance(epoch, int):
-                text = f"early stop @ {epoch}"
+                who = f"{_text(run['name'], 20)}: " if len(runs) > 1 else ""
+                text = f"{who}early stop @ {epoch}"
                 out += _marker_line(scale, epoch, text, MUTED, "5 4", "tc-early-stop")
         for metric in metrics:
             for epoch, kind in _nonfinite_starts(run["nonfinite"].get(metric, [])):
@@ -542,8 +566,10 @@ def _marker_line(
 ) -> list[str]:
     if not scale.x0 <= epoch <= scale.x1:
         return []
+    """A vertical line at ``epoch`` labelled at the top (``text`` is markup);
+    the label goes left of the line where it would leave the chart."""
     x = scale.x(epoch)
-    near_right = x > scale.left + 0.8 * (scale.right - scale.left)
+    near_right = x + 4 + _width(text, 10) > scale.right
     style = f' class="{kind}" stroke-width="1.5" stroke-dasharray="{dash}"'
     return [
         _line(x, scale.top, x, scale.bottom, color, style),
@@ -559,12 +585,12 @@ def _marker_line(
     ]
 
 
-def _best(scale: _Scale, best: dict[str, Any], label: bool) -> list[str]:
+def _best(scale: _Scale, best: dict[str, Any], fill: str, label: bool) -> list[str]:
     """The best epoch of a validation metric: a dot, and its value for one run."""
     bx, by = scale.x(best["epoch"]), scale.y(best["value"])
     out = [
         f'<circle class="tc-best" cx="{_n(bx)}" cy="{_n(by)}" r="5" '
-        f'fill="{BEST}" stroke="{BACKGROUND}" stroke-width="2"/>'
+        f'fill="{fill}" stroke="{BACKGROUND}" stroke-width="2"/>'
     ]
     if label:
         near_right = bx > scale.left + 0.8 * (scale.right - scale.left)
