@@ -313,3 +313,9 @@ def test_extreme_values_still_draw(values):
     picture = svg([tc.Run.from_history({"loss": values})])
     (line,) = series(parse(picture))
     assert re.fullmatch(r"M[\d.]+,[\d.]+L[\d., ]+", line.get("d"))
+
+
+def test_a_panel_without_metrics_has_no_picture():
+    run = tc.Run("layers only")
+    run.finish()
+    assert SVG not in bundle([run])
