@@ -14,7 +14,7 @@ from traincurves.payload import MIME_TYPE, bundle, payload
 def walk(length, seed=0, gaps=()):
     rng = random.Random(seed)
     value, column = 0.0, []
-    for i in range(length):
+    for _ in range(length):
         value += rng.gauss(0, 1)
         column.append(value)
     for start, stop, fill in gaps:

@@ -196,7 +196,7 @@ def test_a_snapshot_of_a_keras_model_and_of_a_torch_module(digits, shell):
     relu = run["distributions"][0]
     assert relu["quantiles"]["min"] == [0] and relu["size"] == 100 * 32
     assert net.training  # the probe put the module back in training mode
-    with pytest.raises(ValueError, match="no layer named 'fc'.*0, 1, 2"):
+    with pytest.raises(ValueError, match=r"no layer named 'fc'.*0, 1, 2"):
         tc.distributions(net, x[:10], layers=["fc"])
 
 
