@@ -19,31 +19,17 @@
 /* global window, document, fetch, requestAnimationFrame, MessageChannel,
    MutationObserver, TextDecoder, WebSocket */
 
-import { spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { Lab, fmt, parseOptions, percentile } from './lib.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const VENV_BIN = join(ROOT, '.venv', 'bin');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const TARGETS = { median: 50, p95: 150, rate: 4 };
 
 // ---- options ----------------------------------------------------------------
 
 function options() {
-  const defaults = {
+  return parseOptions('live_latency.mjs', {
     updates: 50, // live updates measured per scenario
     history: 1000, // epochs already logged in the long-history scenario
     gap: 0.3, // seconds between two logs, so every update is drawn alone
@@ -51,36 +37,7 @@ function options() {
     port: 8899,
     json: '', // also write the raw figures here
     profile: false // also a CPU profile of the page while the cell runs
-  };
-  const args = process.argv.slice(2);
-  for (let i = 0; i < args.length; i++) {
-    const key = args[i].replace(/^--/, '');
-    if (key === 'profile') {
-      defaults.profile = true;
-      continue;
-    }
-    if (!(key in defaults) || i + 1 >= args.length) {
-      console.error(
-        `usage: node bench/live_latency.mjs ${Object.keys(defaults)
-          .map(k =>
-            k === 'profile'
-              ? '[--profile]'
-              : k === 'json'
-                ? '[--json FILE]'
-                : `[--${k} N]`
-          )
-          .join(' ')}\nunknown or incomplete option: ${args[i]}`
-      );
-      process.exit(2);
-    }
-    const value = args[++i];
-    defaults[key] = typeof defaults[key] === 'number' ? Number(value) : value;
-    if (Number.isNaN(defaults[key])) {
-      console.error(`--${key} needs a number, got ${value}`);
-      process.exit(2);
-    }
-  }
-  return defaults;
+  });
 }
 
 // ---- the notebook -----------------------------------------------------------
@@ -168,31 +125,6 @@ with open(OUT + ".part", "w") as f:
 os.replace(OUT + ".part", OUT)
 print("done")
 `;
-}
-
-function notebook(source) {
-  return {
-    cells: [
-      {
-        cell_type: 'code',
-        execution_count: null,
-        id: 'bench',
-        metadata: {},
-        outputs: [],
-        source
-      }
-    ],
-    metadata: {
-      kernelspec: {
-        display_name: 'Python 3 (ipykernel)',
-        language: 'python',
-        name: 'python3'
-      },
-      language_info: { name: 'python' }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  };
 }
 
 // ---- in the page ------------------------------------------------------------
@@ -337,15 +269,6 @@ function pageRecorder() {
 
 // ---- statistics -------------------------------------------------------------
 
-/** Nearest rank: p95 of 50 samples is the 48th smallest. */
-function percentile(samples, p) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-const fmt = (v, width = 7) =>
-  (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(1)).padStart(width);
-
 /** Per update: send, log() returned, received, drawn, frame, painted. */
 function latencies(scenario, page) {
   const recv = page.recv[scenario.name] ?? [];
@@ -407,155 +330,21 @@ function rateSummary(times) {
   };
 }
 
-// ---- server and browser -----------------------------------------------------
+// ---- the run ----------------------------------------------------------------
 
-class Bench {
+class Bench extends Lab {
   constructor(opts) {
+    super('live_latency', opts.port);
     this.opts = opts;
-    this.dir = mkdtempSync(join(tmpdir(), 'traincurves-live-'));
-    this.base = `http://localhost:${opts.port}`;
-    this.server = null;
-    this.browser = null;
-    this.failed = true;
   }
 
-  log(message) {
-    console.error(`[live_latency] ${message}`);
-  }
-
-  async startServer() {
-    const python = join(VENV_BIN, 'python');
-    if (!existsSync(python)) {
-      throw new Error(`no ${python}: run make install first`);
-    }
-    const free = await fetch(`${this.base}/lab`).then(
-      () => false,
-      () => true
-    );
-    if (!free) {
-      throw new Error(
-        `something already answers on port ${this.opts.port}; stop it or pass --port`
-      );
-    }
-    // No news toast over the page while it is measured.
-    const settings = join(
-      this.dir,
-      'settings',
-      '@jupyterlab',
-      'apputils-extension'
-    );
-    mkdirSync(settings, { recursive: true });
-    writeFileSync(
-      join(settings, 'notification.jupyterlab-settings'),
-      JSON.stringify({ fetchNews: 'false', checkForUpdates: false })
-    );
-    const logFile = join(this.dir, 'jupyter.log');
-    const out = openSync(logFile, 'w');
-    this.server = spawn(
-      join(VENV_BIN, 'jupyter'),
-      [
-        'lab',
-        '--no-browser',
-        `--port=${this.opts.port}`,
-        '--ServerApp.port_retries=0',
-        '--ServerApp.ip=127.0.0.1',
-        '--IdentityProvider.token=',
-        '--ServerApp.password=',
-        '--ServerApp.disable_check_xsrf=True',
-        '--ServerApp.allow_root=True',
-        `--ServerApp.root_dir=${this.dir}`,
-        `--LabApp.workspaces_dir=${join(this.dir, 'workspaces')}`,
-        `--LabApp.user_settings_dir=${join(this.dir, 'settings')}`,
-        '--LabApp.news_url=None',
-        '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate'
-      ],
-      {
-        cwd: this.dir,
-        detached: true, // its own process group, killed as one at the end
-        stdio: ['ignore', out, out],
-        env: {
-          ...process.env,
-          PATH: `${VENV_BIN}:${process.env.PATH}`,
-          VIRTUAL_ENV: join(ROOT, '.venv'),
-          JUPYTER_PLATFORM_DIRS: '1',
-          PYTHONUNBUFFERED: '1'
-        }
-      }
-    );
-    this.server.on('exit', code => {
-      this.server.exited = code ?? 'signal';
-    });
-    const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline) {
-      if (this.server.exited !== undefined) {
-        throw new Error(
-          `jupyter lab exited (${this.server.exited}) while starting:\n` +
-            tail(logFile)
-        );
-      }
-      const ok = await fetch(`${this.base}/lab`).then(
-        r => r.ok,
-        () => false
-      );
-      if (ok) {
-        return;
-      }
-      await sleep(300);
-    }
-    throw new Error(
-      `jupyter lab did not answer on ${this.base}/lab within 90 s:\n` +
-        tail(logFile)
-    );
-  }
-
-  async openNotebook() {
-    writeFileSync(
-      join(this.dir, 'bench.ipynb'),
-      JSON.stringify(notebook(cellSource(this.opts)), null, 1)
-    );
-    this.browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // Signals are ours: the server and kernel must go down with it.
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run'
-      ]
-    });
-    // Tall enough for the whole panel (header and two 280 px charts).
-    const page = await this.browser.newPage({
-      viewport: { width: 1280, height: 1100 }
-    });
-    page.setDefaultTimeout(60_000);
-    await page.addInitScript(pageRecorder);
-    this.page = page;
-    await page.goto(`${this.base}/lab/tree/bench.ipynb`);
-    await page
-      .locator('.jp-Notebook .jp-Cell .jp-InputArea-editor')
-      .first()
-      .waitFor();
-    await page.waitForFunction(
-      () =>
-        /\|\s*Idle/.test(
-          document.querySelector('#jp-main-statusbar')?.textContent ?? ''
-        ),
-      null,
-      { timeout: 90_000 }
-    );
-    await page.evaluate(() => window.__tcBench.observe());
-    return page;
+  async open() {
+    await this.openNotebook([cellSource(this.opts)], pageRecorder);
+    await this.page.evaluate(() => window.__tcBench.observe());
   }
 
   async runCell() {
     const page = this.page;
-    const cell = page.locator('.jp-Notebook .jp-Cell').first();
-    await cell.locator('.jp-InputArea-editor').click();
     let cdp = null;
     if (this.opts.profile) {
       cdp = await page.context().newCDPSession(page);
@@ -563,7 +352,7 @@ class Bench {
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     }
-    await page.keyboard.press('Shift+Enter');
+    const cell = await this.runFirstCell();
     const { updates, gap, history } = this.opts;
     // Warm-up, two scenarios, the rate run, imports and a cold history.
     const budget =
@@ -616,100 +405,6 @@ class Bench {
         Date.now() - (window.performance.timeOrigin + window.performance.now())
     }));
     return { data, page: records, profile };
-  }
-
-  /** What the page showed when something went wrong, kept in the tmp dir. */
-  async diagnose() {
-    if (!this.page) {
-      return;
-    }
-    try {
-      const status = await this.page
-        .locator('#jp-main-statusbar')
-        .innerText({ timeout: 2000 });
-      this.log(`status bar: ${status.replace(/\s+/g, ' ')}`);
-      await this.page.screenshot({
-        path: join(this.dir, 'failure.png'),
-        timeout: 5000
-      });
-      this.log(`screenshot: ${join(this.dir, 'failure.png')}`);
-    } catch {
-      // the page is gone
-    }
-  }
-
-  /** Idempotent: an interrupt and the main flow may both ask. */
-  stop() {
-    this.stopping ??= this._stop();
-    return this.stopping;
-  }
-
-  async _stop() {
-    if (this.failed && !this.interrupted) {
-      await this.diagnose();
-    }
-    if (this.browser) {
-      await this.browser.close().catch(() => {});
-      this.browser = null;
-    }
-    const server = this.server;
-    if (server && server.exited === undefined) {
-      // Graceful first: the server shuts its kernels down too.
-      await fetch(`${this.base}/api/shutdown`, { method: 'POST' }).catch(
-        () => {}
-      );
-      for (let i = 0; i < 50 && server.exited === undefined; i++) {
-        await sleep(100);
-      }
-      for (const signal of ['SIGTERM', 'SIGKILL']) {
-        if (server.exited !== undefined) {
-          break;
-        }
-        try {
-          process.kill(-server.pid, signal);
-        } catch {
-          // already gone
-        }
-        for (let i = 0; i < 30 && server.exited === undefined; i++) {
-          await sleep(100);
-        }
-      }
-    }
-    // Kernels run in their own session, outside the server's group.
-    const pidFile = join(this.dir, 'kernel.pid');
-    if (existsSync(pidFile)) {
-      const pid = Number(readFileSync(pidFile, 'utf-8'));
-      for (let i = 0; i < 20 && alive(pid); i++) {
-        await sleep(100);
-      }
-      if (alive(pid)) {
-        process.kill(pid, 'SIGKILL');
-      }
-    }
-    const started = this.server !== null;
-    this.server = null;
-    if (this.failed && started && !this.interrupted) {
-      this.log(`kept ${this.dir} (server log: jupyter.log)`);
-    } else {
-      rmSync(this.dir, { recursive: true, force: true });
-    }
-  }
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function tail(file, lines = 30) {
-  try {
-    return readFileSync(file, 'utf-8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
   }
 }
 
@@ -884,47 +579,19 @@ function report(opts, { data, page }, versions) {
 async function main() {
   const opts = options();
   const bench = new Bench(opts);
-  const interrupt = async () => {
-    bench.interrupted = true;
-    bench.log('interrupted: stopping JupyterLab and the browser');
-    await bench.stop();
-    process.exit(130);
-  };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
-  try {
-    bench.log(`starting JupyterLab on port ${opts.port} in ${bench.dir}`);
-    await bench.startServer();
-    const version = await fetch(`${bench.base}/api`).then(r => r.json());
+  await bench.run(async () => {
     bench.log('opening the notebook in Chromium');
-    await bench.openNotebook();
+    await bench.open();
     bench.log('running the benchmark cell');
     const measured = await bench.runCell();
-    const labVersion = await bench.page.evaluate(
-      () =>
-        document.querySelector('script#jupyter-config-data')?.textContent ??
-        '{}'
-    );
-    const versions = {
-      lab: JSON.parse(labVersion).appVersion ?? `server ${version.version}`,
-      chromium: bench.browser.version()
-    };
-    const out = report(opts, measured, versions);
+    const out = report(opts, measured, await bench.versions());
     if (measured.profile) {
       await printProfile(measured.profile);
     }
     if (opts.json) {
       writeFileSync(opts.json, JSON.stringify(out, null, 1));
     }
-    bench.failed = false;
-  } catch (error) {
-    if (bench.interrupted) {
-      await new Promise(() => {}); // the interrupt handler exits
-    }
-    throw error;
-  } finally {
-    await bench.stop();
-  }
+  });
 }
 
 try {
