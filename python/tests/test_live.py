@@ -330,3 +330,23 @@ def test_only_the_primary_process_shows_panels(monkeypatch, env, primary):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert is_primary_process() is primary
+
+
+def test_costly_updates_are_spaced_by_their_cost(shell):
+    from traincurves.live import COST_FACTOR, LiveDisplay
+
+    def slow_build():
+        time.sleep(0.02)  # a big panel: 20 ms to build and send
+        return {"text/plain": "panel"}
+
+    display = LiveDisplay(slow_build, every=0.01)
+    display.start(track=False)
+    start = time.monotonic()
+    while time.monotonic() - start < 1.5:
+        display.changed()
+        time.sleep(0.001)
+    display.close()
+    sent = len(updates(shell))
+    # at most one update per 25 x 20 ms, plus the final one
+    assert 2 <= sent <= 1.5 / (0.02 * COST_FACTOR) + 2
+    assert shell.messages[-1]["data"]["text/plain"] == "panel"

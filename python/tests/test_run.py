@@ -96,3 +96,40 @@ def test_batches_arriving_out_of_order_are_kept_in_order():
         "step": [0, 1, 2, 0],
         "loss": [1.0, 0.9, 0.8, 0.7],
     }
+
+
+def test_best_and_nonfinite_stay_right_however_epochs_arrive():
+    """The incremental tally against a plain scan, for logging in any order,
+    merges into earlier epochs and replaced values."""
+    import math
+    import random
+
+    rng = random.Random(7)
+    for trial in range(40):
+        run = tc.Run("tally")
+        for _ in range(60):
+            epoch = rng.choice([len(run), len(run), rng.randrange(len(run) + 1)])
+            name = rng.choice(["loss", "val_loss", "accuracy", "lr"])
+            value = rng.choice([rng.random(), rng.random(), math.nan, -math.inf])
+            run.log(epoch, **{name: value})
+            if rng.random() < 0.3:  # ask mid-way, as live updates do
+                run.best("loss") if "loss" in run else None
+        for name in run:
+            column = run[name]
+            finite = [
+                (e, v)
+                for e, v in zip(run.epochs, column)
+                if v is not None and math.isfinite(v)
+            ]
+            expected = None
+            if name != "lr" and finite:
+                pick = min if name.endswith("loss") else max
+                value = pick(v for _, v in finite)
+                expected = next((e, v) for e, v in finite if v == value)
+            assert run.best(name) == expected, (trial, name)
+            bad = [
+                (e, "nan" if math.isnan(v) else "-inf")
+                for e, v in zip(run.epochs, column)
+                if v is not None and not math.isfinite(v)
+            ]
+            assert run.nonfinite.get(name, []) == bad, (trial, name)

@@ -83,29 +83,44 @@ class BucketReducer:
 
     Bucket widths are powers of two, so when the table outgrows the budget
     neighbouring buckets merge exactly into buckets twice as wide.
+    ``generation`` changes whenever rows shown before may no longer be
+    shown the same way; while it stays, the first ``stable`` rows of each
+    answer are those of the last answer, and a caller may keep what it made
+    of them.
     """
 
     def __init__(self) -> None:
         self.width = 1
         self.complete: list[Bucket] = []  # full-width buckets, in order
+        self.shown: list[int] = []  # their rows, in order
         self.names: tuple[str, ...] = ()
-        # What the caller derived from a row (its payload form), kept while
-        # the row stays put.
-        self.memo: dict[int, object] = {}
-        # JSON bytes per shown row, learnt from the last reduction.
+        self.reduced = False
+        self.generation = 0
+        self.stable = 0
+        # JSON bytes per shown row, learnt by the caller from the last answer.
         self.row_bytes = 36.0
+
+    def _restart(self) -> None:
+        self.width, self.complete, self.shown = 1, [], []
+        self.generation += 1
 
     def invalidate(self, row: int) -> None:
         """Rows from ``row`` on changed (an out-of-order insert)."""
         del self.complete[row // self.width :]
-        self.memo = {k: v for k, v in self.memo.items() if k < row}
+        self.shown = [i for bucket in self.complete for i in _rows(bucket)]
+        self.generation += 1
 
     def indices(
         self, names: Sequence[str], columns: Sequence[Column], limit: int
     ) -> list[int]:
         """Sorted rows to show: about ``limit`` at most (plus non-finite edges)."""
         length = len(columns[0]) if columns else 0
-        if length <= limit:
+        reduced = length > limit
+        if reduced != self.reduced:
+            self.reduced = reduced
+            self._restart()
+        if not reduced:
+            self.stable = length
             return list(range(length))
         # A bucket shows its first row and each column's lowest and highest.
         buckets = max(1, limit // (1 + 2 * len(columns)))
@@ -114,23 +129,25 @@ class BucketReducer:
         # around one width must not redo the whole run each update).
         roomier = self.width >= 4 and math.ceil(length / (self.width // 4)) <= buckets
         if tuple(names) != self.names or roomier:
-            self.names, self.width, self.complete = tuple(names), 1, []
-            self.memo = {}
+            self.names = tuple(names)
+            self._restart()
         while math.ceil(length / self.width) > buckets:
             self.width *= 2
-            self.memo = {}  # most rows it held are merged away
             pairs = self.complete
             self.complete = [
                 _merge(columns, pairs[k], pairs[k + 1])
                 for k in range(0, len(pairs) - 1, 2)
             ]
+            self.shown = [i for bucket in self.complete for i in _rows(bucket)]
+            self.generation += 1
         full = length // self.width
         for k in range(len(self.complete), full):
             start = k * self.width
-            self.complete.append(_summarise(columns, start, start + self.width))
-        rows: list[int] = []
-        for bucket in self.complete:
-            rows.extend(_rows(bucket))
+            bucket = _summarise(columns, start, start + self.width)
+            self.complete.append(bucket)
+            self.shown.extend(_rows(bucket))
+        self.stable = len(self.shown)
+        rows = list(self.shown)
         if full * self.width < length:
             rows.extend(_rows(_summarise(columns, full * self.width, length)))
         if rows[-1] != length - 1:

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from .run import Run
 
 DEFAULT_EVERY = 0.25  # seconds between updates: at most 4 per second
+# Updates are also spaced by at least this many times what the last one cost
+# to build and send, so they take at most ~1/COST_FACTOR of the kernel.
+COST_FACTOR = 25
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ class LiveDisplay:
     ) -> None:
         self.build = build
         self.every = every
+        self._interval = every
         self.static = static
         # Runs this display follows; if the cell fails they end failed here.
         self.runs = list(runs)
@@ -109,7 +113,7 @@ class LiveDisplay:
     def changed(self) -> None:
         """The run changed: send it now, or later if updates come too fast."""
         self._pending = True
-        if time.monotonic() - self._last >= self.every:
+        if time.monotonic() - self._last >= self._interval:
             self.flush()
 
     def flush(self, final: bool = False) -> None:
@@ -118,9 +122,14 @@ class LiveDisplay:
             return
         self._pending = False
         try:
+            start = time.monotonic()
             self._handle.update(self._build(final), raw=True)
             self._last = time.monotonic()
             self.sent += 1
+            # Updates of a big panel (many long runs) cost more than small
+            # ones: spacing them by their cost keeps them to a bounded share
+            # of the kernel however large the panel grows.
+            self._interval = max(self.every, (self._last - start) * COST_FACTOR)
         except Exception as error:
             self._fail(error)
 

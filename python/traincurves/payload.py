@@ -82,9 +82,7 @@ def run_payload(run: Run, batch_bytes: float | None = None) -> dict[str, Any]:
         "params": dict(run.params),
         "epochs": shown,
         "metrics": {name: list(column) for name, column in run._compact.items()},
-        "time": None
-        if all(t is None for t in times)
-        else [None if t is None else round(t, 3) for t in times],
+        "time": None if all(t is None for t in times) else list(run._compact_times),
         "nonfinite": {
             name: [[epoch + 1, kind] for epoch, kind in found]
             for name, found in run.nonfinite.items()
@@ -153,20 +151,34 @@ def batch_payload(run: Run, max_bytes: float | None = None) -> dict[str, Any] | 
 
 
 def _reduced_rows(run: Run, limit: int) -> tuple[list[tuple], int]:
-    """The rows shown at about ``limit`` rows, and their size in JSON."""
+    """The rows shown at about ``limit`` rows, and their size in JSON.
+
+    Rows the reducer reports stable keep the form they were given at the
+    last update (a live update encodes only what is new), unless they are in
+    the epoch being trained, whose batch positions still move as its steps
+    are counted.
+    """
     columns = list(run._batch_values.values())
     reducer = run._batch_reducer
-    memo = reducer.memo
-    rows, size = [], 0
-    for i in reducer.indices(list(run._batch_values), columns, limit):
-        found = memo.get(i)
-        if found is None:
-            found = _batch_row(run, i)
-            # Finished epochs are final; the current one may still grow.
-            if run.steps_per_epoch or run._batch_epoch[i] < run._batch_epoch[-1]:
-                memo[i] = found
-        rows.append(found[0])
-        size += found[1]
+    keep = reducer.indices(list(run._batch_values), columns, limit)
+    made, made_size = [], 0
+    cache = run._batch_rows
+    if cache is not None and cache[0] == reducer.generation:
+        made, made_size = list(cache[1]), cache[2]
+    last_epoch = run._batch_epoch[-1]
+    final = reducer.stable
+    if not run.steps_per_epoch:
+        while final > len(made) and run._batch_epoch[keep[final - 1]] >= last_epoch:
+            final -= 1
+    rows, size = made, made_size
+    for position in range(len(made), len(keep)):
+        if position == final:
+            run._batch_rows = (reducer.generation, list(rows), size)
+        row, cost = _batch_row(run, keep[position])
+        rows.append(row)
+        size += cost
+    if final == len(keep):
+        run._batch_rows = (reducer.generation, list(rows), size)
     return rows, size
 
 

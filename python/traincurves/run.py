@@ -16,11 +16,12 @@ import uuid
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from . import metrics as _metrics
 from .downsample import BucketReducer
-from .values import compact, describe, nonfinite_kind, to_float
+from .stats import MetricStats
+from .values import compact, describe, to_float
 
 STATUSES = ("running", "finished", "stopped_early", "interrupted", "failed")
+DIAGNOSE_EVERY = 2.0  # seconds between diagnoses of a running run
 
 
 def _param_value(key: str, value: Any) -> str | int | float | bool | None:
@@ -68,6 +69,7 @@ class Run:
         self.ended: float | None = None
         self._epochs: list[int] = []
         self._times: list[float | None] = []
+        self._compact_times: list[float | None] = []  # as in the payload
         self._values: dict[str, list[float | None]] = {}
         # The payload form of each value, computed once when logged so that
         # re-sending a long history does not re-encode it every update.
@@ -84,13 +86,18 @@ class Run:
         # between live updates.
         self._batch_steps_seen: dict[int, int] = {}
         self._batch_reducer = BucketReducer()
+        # The payload form of the batch rows shown at the last update:
+        # (reducer generation, rows, their JSON size).
+        self._batch_rows: tuple[int, list[tuple], int] | None = None
         self._current_epoch = 0
         self._live: Any = None
         self._registered = False
         self._writers: list[Any] = []
         # Bumped when epoch values change: the diagnosis is cached against it.
         self._epoch_version = 0
-        self._diagnosis: tuple[int, list[Any]] | None = None
+        self._stats = MetricStats()  # best values, non-finite epochs
+        self._stats_version = -1
+        self._diagnosis: tuple[int, list[Any], float] | None = None
         # Per-rank spread of a run combined from several ranks: metric ->
         # (low, high) aligned with epochs.
         self.bands: dict[str, tuple[list[float | None], list[float | None]]] = {}
@@ -133,6 +140,7 @@ class Run:
         for name, value in values.items():
             parsed[name] = to_float(value, name, f"at epoch {epoch}")
         row = self._row(epoch)
+        self._stats.changed(row)
         for name, value in parsed.items():
             if name not in self._values:
                 self._values[name] = [None] * len(self._epochs)
@@ -142,6 +150,7 @@ class Run:
         if time is None and self.started is not None:
             time = _now() - self.started
         self._times[row] = time
+        self._compact_times[row] = None if time is None else round(time, 3)
         for writer in self._writers:
             writer.epoch(epoch, time, parsed)
         self._current_epoch = max(self._current_epoch, epoch + 1)
@@ -329,6 +338,7 @@ class Run:
             return row
         self._epochs.insert(row, epoch)
         self._times.insert(row, None)
+        self._compact_times.insert(row, None)
         for column in (*self._values.values(), *self._compact.values()):
             column.insert(row, None)
         return row
@@ -386,29 +396,29 @@ class Run:
                 f"no metric {metric!r} in run {self.name!r}; known: {known}"
             ) from None
 
+    def _fresh_stats(self) -> MetricStats:
+        if self._stats_version != self._epoch_version:
+            self._stats.update(self._values)
+            self._stats_version = self._epoch_version
+        return self._stats
+
     @property
     def nonfinite(self) -> dict[str, list[tuple[int, str]]]:
         """Where NaN/inf were logged: metric -> [(epoch, "nan"|"inf"|"-inf")]."""
-        found: dict[str, list[tuple[int, str]]] = {}
-        for name, column in self._values.items():
-            for epoch, value in zip(self._epochs, column):
-                kind = None if value is None else nonfinite_kind(value)
-                if kind:
-                    found.setdefault(name, []).append((epoch, kind))
-        return found
+        stats = self._fresh_stats()
+        return {
+            name: [(self._epochs[row], kind) for row, kind in found]
+            for name, found in stats.bad.items()
+            if found
+        }
 
     def best(self, metric: str) -> tuple[int, float] | None:
         """(epoch, value) of the best finite value, by the metric's direction."""
-        mode = _metrics.direction(metric)
-        if mode is None:
-            return None
-        best: tuple[int, float] | None = None
-        for epoch, value in zip(self._epochs, self[metric]):
-            if value is None or not math.isfinite(value):
-                continue
-            if best is None or (value < best[1] if mode == "min" else value > best[1]):
-                best = (epoch, value)
-        return best
+        if metric not in self._values:
+            self[metric]  # the KeyError that names the known metrics
+        rows = self._fresh_stats().best_row.get(metric)
+        row = rows[-1] if rows else None
+        return None if row is None else (self._epochs[row], self._values[metric][row])
 
     def last(self, metric: str) -> tuple[int, float] | None:
         """(epoch, value) of the latest logged value, NaN included."""
@@ -423,14 +433,25 @@ class Run:
         Every bundle (payload and text summary) reads it; a diagnosis that
         fails gives no findings rather than costing the user the panel.
         """
-        if self._diagnosis is None or self._diagnosis[0] != self._epoch_version:
+        cached = self._diagnosis
+        if cached is None or cached[0] != self._epoch_version:
+            # A running run that grows many times a second (a watched file)
+            # is diagnosed at most every DIAGNOSE_EVERY seconds: the verdicts
+            # move slowly and the scan costs as much as the rest of an update.
+            now = time.monotonic()
+            if (
+                cached is not None
+                and self.status == "running"
+                and now - cached[2] < DIAGNOSE_EVERY
+            ):
+                return cached[1]
             from .diagnose import diagnose
 
             try:
                 found = diagnose(self)
             except Exception:
                 found = []
-            self._diagnosis = (self._epoch_version, found)
+            self._diagnosis = (self._epoch_version, found, now)
         return self._diagnosis[1]
 
     @property
