@@ -127,3 +127,22 @@ def test_the_cap_is_configured_for_the_kernel():
     finally:
         config.reset()
     assert len(bundle([run])[MIME_TYPE]["runs"][0]["batches"]["x"]) > 1000
+
+
+def test_live_updates_are_coarser_and_the_last_one_is_whole():
+    from traincurves.live import Update, current_update
+
+    run = long_run(200_000, 200)
+    run.status = "running"
+    token = current_update.set(Update(final=False, static=None))
+    try:
+        live = bundle([run])[MIME_TYPE]
+    finally:
+        current_update.reset(token)
+    run.status = "finished"
+    final = bundle([run])[MIME_TYPE]
+    live_size = len(json.dumps(live, separators=(",", ":")))
+    final_size = len(json.dumps(final, separators=(",", ":")))
+    assert live_size <= 1_000_000 / 4 < final_size <= 1_000_000
+    shown = [len(p["runs"][0]["batches"]["x"]) for p in (live, final)]
+    assert shown[0] < shown[1]

@@ -25,9 +25,10 @@ if TYPE_CHECKING:
     from .run import Run
 
 DEFAULT_EVERY = 0.25  # seconds between updates: at most 4 per second
-# Updates are also spaced by at least this many times what the last one cost
-# to build and send, so they take at most ~1/COST_FACTOR of the kernel.
+# Costly updates are also spaced by at least this many times what the last
+# one cost to build and send, so they take at most ~1/COST_FACTOR of the kernel.
 COST_FACTOR = 25
+CHEAP = 0.01  # seconds: updates cheaper than this follow ``every`` alone
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,21 @@ class LiveDisplay:
     def changed(self) -> None:
         """The run changed: send it now, or later if updates come too fast."""
         self._pending = True
-        if time.monotonic() - self._last >= self._interval:
+        self.tick()
+
+    @property
+    def pending(self) -> bool:
+        """A change is held back, waiting for its time."""
+        return self._pending and self._handle is not None
+
+    def tick(self) -> None:
+        """Send a held-back change if its time has come."""
+        if self._pending and self.due() <= 0:
             self.flush()
+
+    def due(self) -> float:
+        """Seconds until the next update may be sent (<= 0: now)."""
+        return self._interval - (time.monotonic() - self._last)
 
     def flush(self, final: bool = False) -> None:
         """Send the current state if anything changed since the last send."""
@@ -129,7 +143,10 @@ class LiveDisplay:
             # Updates of a big panel (many long runs) cost more than small
             # ones: spacing them by their cost keeps them to a bounded share
             # of the kernel however large the panel grows.
-            self._interval = max(self.every, (self._last - start) * COST_FACTOR)
+            cost = self._last - start
+            self._interval = (
+                max(self.every, cost * COST_FACTOR) if cost > CHEAP else self.every
+            )
         except Exception as error:
             self._fail(error)
 

@@ -67,6 +67,8 @@ VERSION = 1
 BYTES_PER_NUMBER = 12
 # Room for a run's names, params, findings and events.
 BYTES_PER_RUN = 4_000
+# Live updates (several a second) get this fraction of the cap.
+LIVE_SHARE = 4
 # However tight the cap, a batch curve keeps this many points.
 MIN_BATCH_POINTS = 300
 
@@ -258,13 +260,23 @@ def bundle(
     """
     runs = list(runs)
     text = summary(runs) if len(runs) == 1 else table(runs, metrics)
-    data = payload(runs, metrics)
+    data = payload(runs, metrics, _live_cap(runs))
     result = {MIME_TYPE: data, "text/plain": text}
     if wants_static(runs, static):
         picture = _picture(data)
         if picture is not None:
             result["image/svg+xml"] = picture
     return result
+
+
+def _live_cap(runs: list[Run]) -> int | None:
+    """A smaller cap for updates sent while a run goes on: they come several
+    times a second, so their batch curves are coarser; the last update has
+    the full detail."""
+    update = current_update.get()
+    if update is None or update.final or not any(r.status == "running" for r in runs):
+        return None
+    return settings().max_bytes // LIVE_SHARE
 
 
 def wants_static(runs: list[Run], static: bool | None = None) -> bool:

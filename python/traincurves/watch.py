@@ -150,11 +150,16 @@ class Watcher:
             while not self._stop.is_set():
                 if self.poll():
                     self.display.changed()
+                else:
+                    self.display.tick()
                 if self.finished() or (
                     deadline is not None and time.monotonic() > deadline
                 ):
                     break
-                self._stop.wait(self.every)
+                # Wake when a held-back update may go out, if that is sooner
+                # than the next poll: the delay to the panel is one of the two.
+                due = self.display.due() if self.display.pending else self.every
+                self._stop.wait(min(self.every, max(0.02, due)))
         finally:
             self.poll()
             self.display.close()
