@@ -22,9 +22,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+import CHROMIUM from '../ui-tests/chromium.js';
+
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const VENV_BIN = join(ROOT, '.venv', 'bin');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 /**
  * `--name value` options over `defaults`: numbers are parsed, booleans are
@@ -255,19 +256,13 @@ export class Lab {
       JSON.stringify(notebook(...cells), null, 1)
     );
     this.browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM.executablePath,
       headless: true,
       // Signals are ours: the server and kernel must go down with it.
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run'
-      ]
+      args: CHROMIUM.args
     });
     // Tall enough for a whole panel (header and two 280 px charts).
     const page = await this.browser.newPage({

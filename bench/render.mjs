@@ -18,6 +18,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+import CHROMIUM from '../ui-tests/chromium.js';
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SIZES = [100, 1000, 10000, 100000];
 // The 2-core machine is noisy: more repetitions where they are cheap.
@@ -168,14 +170,10 @@ async function main() {
   const profile = flag < 0 ? 0 : Number(process.argv[flag + 1]) || 100000;
   const script = await bundle();
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM.executablePath,
     headless: true,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
+      ...CHROMIUM.args,
       // gc() between repetitions: one render's garbage must not be
       // collected inside the next one's timing.
       '--js-flags=--expose-gc'

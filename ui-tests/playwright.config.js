@@ -15,16 +15,7 @@ module.exports = {
     ...baseConfig.use,
     trace: 'off',
     video: 'off',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run'
-      ]
-    }
+    launchOptions: require('./chromium.js')
   },
   webServer: {
     command: 'jupyter lab --config jupyter_server_test_config.py',
