@@ -18,6 +18,8 @@ export function loadECharts(): Promise<ECharts> {
       import('echarts/renderers')
     ]).then(([core, charts, components, renderers]) => {
       core.use([
+        charts.BarChart,
+        charts.HeatmapChart,
         charts.LineChart,
         components.AriaComponent,
         components.DataZoomComponent,
@@ -28,6 +30,7 @@ export function loadECharts(): Promise<ECharts> {
         components.MarkPointComponent,
         components.TitleComponent,
         components.TooltipComponent,
+        components.VisualMapContinuousComponent,
         renderers.SVGRenderer
       ]);
       return core;

@@ -2,6 +2,34 @@
 
 import type { RunPayload } from './payload';
 
+/** One finding or layer hint: kind, where, what, and what to try. */
+export function renderFindingItem(item: {
+  kind: string;
+  label: string;
+  severity: string;
+  where: string;
+  message: string;
+  advice: string;
+}): HTMLLIElement {
+  const node = document.createElement('li');
+  node.className = `tc-finding tc-finding-${item.severity}`;
+  node.dataset.kind = item.kind;
+  const kind = document.createElement('span');
+  kind.className = 'tc-finding-kind';
+  kind.textContent = item.label;
+  const range = document.createElement('span');
+  range.className = 'tc-finding-range';
+  range.textContent = `${item.where} · `;
+  const message = document.createElement('span');
+  message.className = 'tc-finding-message';
+  message.textContent = item.message;
+  const advice = document.createElement('span');
+  advice.className = 'tc-finding-advice';
+  advice.textContent = `Try: ${item.advice}`;
+  node.append(kind, range, message, advice);
+  return node;
+}
+
 export function renderFindings(
   runs: RunPayload[],
   withRunNames: boolean
@@ -16,28 +44,19 @@ export function renderFindings(
   list.className = 'tc-findings';
   list.setAttribute('aria-label', 'Findings');
   for (const { run, finding } of items) {
-    const item = document.createElement('li');
-    item.className = `tc-finding tc-finding-${finding.severity}`;
-    item.dataset.kind = finding.kind;
-    const kind = document.createElement('span');
-    kind.className = 'tc-finding-kind';
-    kind.textContent = withRunNames
-      ? `${run.name}: ${finding.kind}`
-      : finding.kind;
-    const range = document.createElement('span');
-    range.className = 'tc-finding-range';
-    range.textContent =
-      finding.start === finding.end
-        ? `epoch ${finding.start} · `
-        : `epochs ${finding.start}–${finding.end} · `;
-    const message = document.createElement('span');
-    message.className = 'tc-finding-message';
-    message.textContent = finding.message;
-    const advice = document.createElement('span');
-    advice.className = 'tc-finding-advice';
-    advice.textContent = `Try: ${finding.advice}`;
-    item.append(kind, range, message, advice);
-    list.append(item);
+    list.append(
+      renderFindingItem({
+        kind: finding.kind,
+        label: withRunNames ? `${run.name}: ${finding.kind}` : finding.kind,
+        severity: finding.severity,
+        where:
+          finding.start === finding.end
+            ? `epoch ${finding.start}`
+            : `epochs ${finding.start}–${finding.end}`,
+        message: finding.message,
+        advice: finding.advice
+      })
+    );
   }
   return list;
 }

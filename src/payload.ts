@@ -59,6 +59,48 @@ export interface Batches {
   count: number;
 }
 
+export type DistributionKind = 'activations' | 'weights';
+
+export const QUANTILES = [
+  'min',
+  'p5',
+  'p25',
+  'p50',
+  'p75',
+  'p95',
+  'max'
+] as const;
+
+export type Quantile = (typeof QUANTILES)[number];
+
+/** Something to look at in a layer: mostly dead, or exploding values. */
+export interface DistributionHint {
+  kind: string;
+  /** Shown from 1, like the run's epochs. */
+  epoch: number;
+  message: string;
+  advice: string;
+}
+
+/**
+ * How one layer's activations (or one weight) are spread, per epoch: seven
+ * quantiles, the shares of exact zeros and non-finite values, and a
+ * histogram of equal bins over each epoch's own finite range. Every column
+ * is aligned with `epochs`; null where an epoch had no finite value.
+ */
+export interface Distribution {
+  name: string;
+  kind: DistributionKind;
+  epochs: number[];
+  /** Values summarised per epoch (the latest epoch's). */
+  size: number;
+  quantiles: Record<Quantile, Value[]>;
+  zeros: number[];
+  nonfinite: number[];
+  histogram: { low: Value[]; high: Value[]; counts: number[][] };
+  hints: DistributionHint[];
+}
+
 export interface RunPayload {
   id: string;
   name: string;
@@ -78,6 +120,8 @@ export interface RunPayload {
   findings: Finding[];
   batches: Batches | null;
   progress: Progress;
+  /** Layer distributions; empty for runs without (and older payloads). */
+  distributions: Distribution[];
 }
 
 /** What the panel shows of its runs; absent means everything. */
@@ -160,6 +204,70 @@ function column(
     }
   });
   return items as Value[];
+}
+
+function shares(value: unknown, path: string, length: number): number[] {
+  const items = array(value, path);
+  if (items.length !== length) {
+    throw new PayloadError(
+      `${path} has ${items.length} values but there are ${length} epochs`
+    );
+  }
+  return items.map((item, i) => finite(item, `${path}[${i}]`));
+}
+
+function validateDistribution(value: unknown, path: string): Distribution {
+  const dist = object(value, path);
+  const kind = dist.kind;
+  if (kind !== 'activations' && kind !== 'weights') {
+    fail(`${path}.kind`, '"activations" or "weights"', kind);
+  }
+  const epochs = array(dist.epochs, `${path}.epochs`).map((e, i) =>
+    finite(e, `${path}.epochs[${i}]`)
+  );
+  const n = epochs.length;
+  const quantilesIn = object(dist.quantiles, `${path}.quantiles`);
+  const quantiles = {} as Distribution['quantiles'];
+  for (const q of QUANTILES) {
+    quantiles[q] = column(quantilesIn[q], `${path}.quantiles.${q}`, n);
+  }
+  const histogram = object(dist.histogram, `${path}.histogram`);
+  const counts = array(histogram.counts, `${path}.histogram.counts`);
+  if (counts.length !== n) {
+    throw new PayloadError(
+      `${path}.histogram.counts has ${counts.length} rows but there are ${n} epochs`
+    );
+  }
+  return {
+    name: string(dist.name, `${path}.name`),
+    kind,
+    epochs,
+    size: finite(dist.size, `${path}.size`),
+    quantiles,
+    zeros: shares(dist.zeros, `${path}.zeros`, n),
+    nonfinite: shares(dist.nonfinite, `${path}.nonfinite`, n),
+    histogram: {
+      low: column(histogram.low, `${path}.histogram.low`, n),
+      high: column(histogram.high, `${path}.histogram.high`, n),
+      counts: counts.map((row, i) =>
+        array(row, `${path}.histogram.counts[${i}]`).map((c, j) => {
+          const where = `${path}.histogram.counts[${i}][${j}]`;
+          const count = finite(c, where);
+          return count >= 0 ? count : fail(where, 'a count (>= 0)', count);
+        })
+      )
+    },
+    hints: array(dist.hints ?? [], `${path}.hints`).map((h, i) => {
+      const where = `${path}.hints[${i}]`;
+      const hint = object(h, where);
+      return {
+        kind: string(hint.kind, `${where}.kind`),
+        epoch: finite(hint.epoch, `${where}.epoch`),
+        message: string(hint.message, `${where}.message`),
+        advice: string(hint.advice, `${where}.advice`)
+      };
+    })
+  };
 }
 
 function validateRun(value: unknown, path: string): RunPayload {
@@ -312,6 +420,9 @@ function validateRun(value: unknown, path: string): RunPayload {
     events,
     findings,
     batches,
+    distributions: array(run.distributions ?? [], `${path}.distributions`).map(
+      (d, i) => validateDistribution(d, `${path}.distributions[${i}]`)
+    ),
     progress: {
       epoch: finite(progressIn.epoch, `${path}.progress.epoch`),
       total: total === null ? null : finite(total, `${path}.progress.total`),

@@ -18,6 +18,7 @@ import type { RunFinder } from './notebook';
 import { createToolbar, Toolbar } from './controls';
 import { download, fileName, toCSV, toJSON } from './export';
 import { renderFindings } from './findings';
+import { DistributionSection } from './layers';
 import { buildCharts, Controls } from './options';
 import { xAxisProblem } from './transform';
 import { Payload, RunPayload, validatePayload } from './payload';
@@ -64,7 +65,8 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
       this._toolbar(),
       this._chartsNode,
       this._findingsNode,
-      this._tableNode
+      this._tableNode,
+      this._distributions.node
     );
     this._observer = new ResizeObserver(() => this._resize());
     Private.panels.add(this);
@@ -121,6 +123,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     this._watchNotebook(false);
     this._charts.forEach(entry => entry.chart.dispose());
     this._charts.clear();
+    this._distributions.dispose();
     Private.panels.delete(this);
     super.dispose();
   }
@@ -246,6 +249,11 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
       if (layoutChanged) {
         this._resize();
       }
+      this._distributions.update(echarts, payload.runs, theme, {
+        // Two charts a layer, several layers: shorter than the metric charts.
+        height: Math.round(settings.chartHeight * 0.8),
+        animate: settings.animation
+      });
     } catch (error) {
       this._showError(error);
     }
@@ -515,6 +523,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
         chart.resize({ width: 'auto', height: 'auto' });
       }
     }
+    this._distributions.resize();
   }
 
   private _showError(error: unknown): void {
@@ -535,6 +544,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
   private _zoom: ZoomState | null = null;
   private readonly _tableNode = document.createElement('div');
   private readonly _findingsNode = document.createElement('div');
+  private readonly _distributions = new DistributionSection();
   private _controls: Controls = controlsFrom(Private.state.settings);
   private _tools: Toolbar | null = null;
   private _sort: SortState | null = null;
