@@ -42,3 +42,20 @@ export async function reopenWithoutKernel(
   await page.notebook.openByPath(path);
   await page.notebook.activate(path.split('/').pop()!);
 }
+
+/**
+ * Python source that builds a shared fixture's run the way pytest does
+ * (`test/fixtures/fixture_runs.py`), as `run`. No indented block: the cell
+ * editor would indent the lines after it.
+ */
+export function fixtureRun(stem: string): string {
+  const file = path.join(FIXTURES, 'histories', `${stem}.json`);
+  return [
+    'import json, pathlib, sys',
+    `sys.path.insert(0, ${JSON.stringify(FIXTURES)})`,
+    'from fixture_runs import run_from_fixture',
+    'import traincurves as tc',
+    `fixture = json.loads(pathlib.Path(${JSON.stringify(file)}).read_text())`,
+    `run = run_from_fixture(tc, fixture, ${JSON.stringify(stem)})`
+  ].join('\n');
+}
