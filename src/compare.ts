@@ -139,7 +139,7 @@ export function comparisonTable(
   const rows = payload.runs.map(run => {
     const cells: Record<string, Cell> = {
       run: { text: run.name, sort: run.name },
-      epochs: { text: String(run.epochs.length), sort: run.epochs.length },
+      epochs: { text: String(run.epochCount), sort: run.epochCount },
       status: { text: statusText(run), sort: statusText(run) }
     };
     for (const p of params) {

@@ -33,13 +33,13 @@ export function latest(
 /** Seconds per epoch so far, or null before the first timed epoch. */
 export function secondsPerEpoch(run: RunPayload): number | null {
   const elapsed = run.progress.elapsed;
-  const done = run.epochs.length;
+  const done = run.epochCount;
   return elapsed !== null && done > 0 ? elapsed / done : null;
 }
 
 /** One-line description of how far the run got. */
 export function progressText(run: RunPayload): string {
-  const count = run.epochs.length;
+  const count = run.epochCount;
   const { total, elapsed } = run.progress;
   const parts: string[] = [];
   if (run.status === 'running' && total) {
@@ -115,6 +115,17 @@ export function renderHeader(run: RunPayload): HTMLElement {
     fill.style.width = `${(fraction * 100).toFixed(1)}%`;
     bar.append(fill);
     header.append(bar);
+  }
+  if (run.epochCount > run.epochs.length) {
+    header.append(
+      el(
+        'div',
+        'tc-note',
+        `epoch curves drawn from ${run.epochs.length.toLocaleString('en')} of ` +
+          `${run.epochCount.toLocaleString('en')} epochs while training ` +
+          '(lowest, highest and best kept); every epoch when it ends'
+      )
+    );
   }
   const batches = run.batches;
   if (batches && batches.count > batches.x.length) {

@@ -46,7 +46,7 @@ export function notebookRunFinder(tracker: INotebookTracker): RunFinder {
         for (const run of runs) {
           // The same run in a live panel and a comparison: keep the longest.
           const seen = byId.get(run.id);
-          if (!seen || run.epochs.length > seen.epochs.length) {
+          if (!seen || run.epochCount > seen.epochCount) {
             byId.set(run.id, run);
           }
         }

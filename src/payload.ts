@@ -108,6 +108,11 @@ export interface RunPayload {
   params: Record<string, string | number | boolean | null>;
   /** Shown epoch numbers (1-based), the x of every metric column. */
   epochs: number[];
+  /**
+   * How many epochs the run has: more than `epochs` holds in a live update
+   * of a very long panel, whose epoch curves are reduced until the last one.
+   */
+  epochCount: number;
   metrics: Record<string, Value[]>;
   time: Value[] | null;
   /** Batches per epoch, when known: the x axis in steps needs it. */
@@ -408,6 +413,10 @@ function validateRun(value: unknown, path: string): RunPayload {
     status: status as Status,
     params,
     epochs,
+    epochCount:
+      run.epoch_count === undefined
+        ? epochs.length
+        : finite(run.epoch_count, `${path}.epoch_count`),
     metrics,
     time,
     bands,

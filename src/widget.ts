@@ -423,7 +423,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
         name.textContent = run.name;
         const detail = document.createElement('span');
         detail.className = 'tc-compare-detail';
-        detail.textContent = `${STATUS_TEXT[run.status]}, ${run.epochs.length} epochs`;
+        detail.textContent = `${STATUS_TEXT[run.status]}, ${run.epochCount} epochs`;
         label.append(box, name, detail);
         return label;
       })

@@ -87,6 +87,27 @@ describe('renderHeader', () => {
     expect(renderHeader(base).querySelector('.tc-note')).toBeNull();
   });
 
+  it('counts every epoch when a live update reduced the epoch curves', () => {
+    const base = run('basic');
+    const live = {
+      ...validatePayload({
+        ...historyFixture('basic').payload,
+        runs: [
+          { ...historyFixture('basic').payload.runs[0], epoch_count: 9000 }
+        ]
+      }).runs[0],
+      status: 'running' as const
+    };
+    expect(live.epochCount).toBe(9000);
+    expect(progressText({ ...live, status: 'finished' })).toMatch(
+      /^9000 epochs/
+    );
+    expect(renderHeader(live).querySelector('.tc-note')?.textContent).toBe(
+      `epoch curves drawn from ${base.epochs.length} of 9,000 epochs while training (lowest, highest and best kept); every epoch when it ends`
+    );
+    expect(base.epochCount).toBe(base.epochs.length);
+  });
+
   it('shows why a run failed', () => {
     const failed = {
       ...run('basic'),

@@ -146,3 +146,33 @@ def test_live_updates_are_coarser_and_the_last_one_is_whole():
     assert live_size <= 1_000_000 / 4 < final_size <= 1_000_000
     shown = [len(p["runs"][0]["batches"]["x"]) for p in (live, final)]
     assert shown[0] < shown[1]
+
+
+def test_live_updates_of_very_long_panels_reduce_epochs_too():
+    from traincurves.live import Update, current_update
+
+    rng = random.Random(1)
+    runs = []
+    for i in range(10):
+        run = tc.Run(f"long-{i}")
+        for epoch in range(3000):
+            run.log(epoch, loss=rng.random(), val_loss=rng.random(), acc=rng.random())
+        run.log(1234, val_loss=-1.0)  # the best, mid-history
+        runs.append(run)
+    token = current_update.set(Update(final=False, static=None))
+    try:
+        live = bundle(runs)[MIME_TYPE]
+    finally:
+        current_update.reset(token)
+    assert len(json.dumps(live, separators=(",", ":"))) <= 1_000_000 / 4
+    first = live["runs"][0]
+    assert first["epoch_count"] == 3000 and len(first["epochs"]) < 3000
+    assert 1235 in first["epochs"] and first["epochs"][-1] == 3000
+    index = first["epochs"].index(1235)
+    assert first["metrics"]["val_loss"][index] == -1.0
+    assert first["best"]["val_loss"]["epoch"] == 1235
+
+    for run in runs:
+        run.finish()
+    final = bundle(runs, static=False)[MIME_TYPE]["runs"][0]
+    assert "epoch_count" not in final and len(final["epochs"]) == 3000

@@ -106,6 +106,8 @@ class BucketReducer:
 
     def invalidate(self, row: int) -> None:
         """Rows from ``row`` on changed (an out-of-order insert)."""
+        if row >= len(self.complete) * self.width:
+            return  # only rows no complete bucket holds yet
         del self.complete[row // self.width :]
         self.shown = [i for bucket in self.complete for i in _rows(bucket)]
         self.generation += 1

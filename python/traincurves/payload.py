@@ -23,6 +23,8 @@ Version 1, columnar::
         "batches": {"x": [0.25, 0.5], "metrics": {"loss": [1.2, 0.9]},
                     "count": 8} | null,      # fractional epochs; maybe reduced
         "progress": {"epoch": 3, "total": 20, "elapsed": 3.4},
+        "epoch_count": 18000,            # only when a live update of a very
+                                         # long panel reduced the epoch rows
         "distributions": [{              # optional: layer activations/weights
           "name": "dense_1",             # or "dense_1/kernel" for a weight
           "kind": "activations" | "weights",
@@ -73,9 +75,19 @@ LIVE_SHARE = 4
 MIN_BATCH_POINTS = 300
 
 
-def run_payload(run: Run, batch_bytes: float | None = None) -> dict[str, Any]:
-    """One run's payload; ``batch_bytes``: the room for its batch curves."""
-    shown = [epoch + 1 for epoch in run._epochs]
+def run_payload(
+    run: Run, batch_bytes: float | None = None, epoch_rows: int | None = None
+) -> dict[str, Any]:
+    """One run's payload; ``batch_bytes``: the room for its batch curves;
+    ``epoch_rows``: how many epochs a live update of a very long panel may
+    carry (the epoch curves are then reduced like batch curves, best and
+    non-finite epochs kept, and ``epoch_count`` says how many there are)."""
+    rows = _epoch_rows(run, epoch_rows)
+
+    def pick(column: list[Any]) -> list[Any]:
+        return list(column) if rows is None else [column[i] for i in rows]
+
+    shown = pick([epoch + 1 for epoch in run._epochs])
     times = run._times
     payload: dict[str, Any] = {
         "id": run.id,
@@ -83,8 +95,8 @@ def run_payload(run: Run, batch_bytes: float | None = None) -> dict[str, Any]:
         "status": run.status,
         "params": dict(run.params),
         "epochs": shown,
-        "metrics": {name: list(column) for name, column in run._compact.items()},
-        "time": None if all(t is None for t in times) else list(run._compact_times),
+        "metrics": {name: pick(column) for name, column in run._compact.items()},
+        "time": None if all(t is None for t in times) else pick(run._compact_times),
         "nonfinite": {
             name: [[epoch + 1, kind] for epoch, kind in found]
             for name, found in run.nonfinite.items()
@@ -95,7 +107,10 @@ def run_payload(run: Run, batch_bytes: float | None = None) -> dict[str, Any]:
         "batches": batch_payload(run, batch_bytes),
         "steps_per_epoch": run.steps_per_epoch,
         "bands": {
-            name: {"low": [compact(v) for v in low], "high": [compact(v) for v in high]}
+            name: {
+                "low": [compact(v) for v in pick(low)],
+                "high": [compact(v) for v in pick(high)],
+            }
             for name, (low, high) in run.bands.items()
         },
         "progress": {
@@ -104,6 +119,8 @@ def run_payload(run: Run, batch_bytes: float | None = None) -> dict[str, Any]:
             "elapsed": None if run.elapsed is None else round(run.elapsed, 3),
         },
     }
+    if rows is not None:
+        payload["epoch_count"] = len(run._epochs)
     if run.distributions:
         payload["distributions"] = [d.to_payload() for d in run.distributions.values()]
     for name in run:
@@ -115,6 +132,20 @@ def run_payload(run: Run, batch_bytes: float | None = None) -> dict[str, Any]:
                 "mode": direction(name),
             }
     return payload
+
+
+def _epoch_rows(run: Run, limit: int | None) -> list[int] | None:
+    """The epoch rows a live update shows when there are more than ``limit``:
+    each bucket's first, lowest and highest, NaN edges and the best epochs."""
+    if limit is None or len(run._epochs) <= limit:
+        return None
+    names = list(run._values)
+    rows = set(run._epoch_reducer.indices(names, list(run._values.values()), limit))
+    for name in names:
+        best = run._fresh_stats().best_row.get(name)
+        if best and best[-1] is not None:
+            rows.add(best[-1])
+    return sorted(rows)
 
 
 def batch_payload(run: Run, max_bytes: float | None = None) -> dict[str, Any] | None:
@@ -214,6 +245,20 @@ def batch_budgets(runs: list[Run], max_bytes: int) -> list[float | None]:
     return [share if run._batch_epoch else None for run in runs]
 
 
+def epoch_limits(runs: list[Run], max_bytes: int) -> list[int | None]:
+    """Epoch rows per run for a live update: epoch curves may take 3/4 of
+    the cap; below that (the usual case) they go whole (None)."""
+    per_epoch = [len(run._compact) + 2 + 2 * len(run.bands) for run in runs]
+    numbers = sum(len(run._epochs) * n for run, n in zip(runs, per_epoch))
+    room = 0.75 * max_bytes
+    if BYTES_PER_NUMBER * numbers <= room:
+        return [None] * len(runs)
+    share = room / len(runs)
+    return [
+        max(MIN_BATCH_POINTS, int(share / (BYTES_PER_NUMBER * n))) for n in per_epoch
+    ]
+
+
 def _findings(run: Run) -> list[dict[str, Any]]:
     """The run's findings, epochs shown from 1."""
     return [
@@ -233,16 +278,22 @@ def payload(
     runs: Iterable[Run],
     metrics: list[str] | None = None,
     max_bytes: int | None = None,
+    live: bool = False,
 ) -> dict[str, Any]:
     """The payload of ``runs``, about ``max_bytes`` at most (default:
     ``tc.configure(max_bytes=...)``); batch series are reduced to fit, epoch
-    series never are."""
+    series never are — except in ``live`` updates, which stay under the cap
+    whatever the length of the runs, and are followed by a whole last one."""
     runs = list(runs)
     cap = settings().max_bytes if max_bytes is None else max_bytes
     budgets = batch_budgets(runs, cap)
+    limits = epoch_limits(runs, cap) if live else [None] * len(runs)
     data: dict[str, Any] = {
         "version": VERSION,
-        "runs": [run_payload(run, budget) for run, budget in zip(runs, budgets)],
+        "runs": [
+            run_payload(run, budget, limit)
+            for run, budget, limit in zip(runs, budgets, limits)
+        ],
     }
     if metrics:
         data["view"] = {"metrics": list(metrics)}
@@ -260,7 +311,8 @@ def bundle(
     """
     runs = list(runs)
     text = summary(runs) if len(runs) == 1 else table(runs, metrics)
-    data = payload(runs, metrics, _live_cap(runs))
+    cap = _live_cap(runs)
+    data = payload(runs, metrics, cap, live=cap is not None)
     result = {MIME_TYPE: data, "text/plain": text}
     if wants_static(runs, static):
         picture = _picture(data)

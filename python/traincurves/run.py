@@ -86,6 +86,8 @@ class Run:
         # between live updates.
         self._batch_steps_seen: dict[int, int] = {}
         self._batch_reducer = BucketReducer()
+        # Epoch rows of live updates of very long panels (see payload).
+        self._epoch_reducer = BucketReducer()
         # The payload form of the batch rows shown at the last update:
         # (reducer generation, rows, their JSON size).
         self._batch_rows: tuple[int, list[tuple], int] | None = None
@@ -141,6 +143,7 @@ class Run:
             parsed[name] = to_float(value, name, f"at epoch {epoch}")
         row = self._row(epoch)
         self._stats.changed(row)
+        self._epoch_reducer.invalidate(row)
         for name, value in parsed.items():
             if name not in self._values:
                 self._values[name] = [None] * len(self._epochs)
