@@ -1,6 +1,6 @@
 /**
  * ECharts, loaded on first use so that JupyterLab's start-up does not pay for
- * it, and registered with only the parts the panel draws.
+ * it, with only the parts the panel draws (see `echartsParts.ts`).
  */
 
 import type * as EChartsCore from 'echarts/core';
@@ -11,30 +11,7 @@ let loading: Promise<ECharts> | null = null;
 
 export function loadECharts(): Promise<ECharts> {
   if (!loading) {
-    loading = Promise.all([
-      import('echarts/core'),
-      import('echarts/charts'),
-      import('echarts/components'),
-      import('echarts/renderers')
-    ]).then(([core, charts, components, renderers]) => {
-      core.use([
-        charts.BarChart,
-        charts.HeatmapChart,
-        charts.LineChart,
-        components.AriaComponent,
-        components.DataZoomComponent,
-        components.GridComponent,
-        components.LegendComponent,
-        components.MarkAreaComponent,
-        components.MarkLineComponent,
-        components.MarkPointComponent,
-        components.TitleComponent,
-        components.TooltipComponent,
-        components.VisualMapContinuousComponent,
-        renderers.SVGRenderer
-      ]);
-      return core;
-    });
+    loading = import('./echartsParts').then(parts => parts.core);
   }
   return loading;
 }
