@@ -55,7 +55,11 @@ export function progressText(run: RunPayload): string {
     }
     return parts.join(' · ');
   }
-  parts.push(`${count} epoch${count === 1 ? '' : 's'}`);
+  parts.push(
+    count === 0 && run.distributions.length > 0
+      ? 'layer snapshot'
+      : `${count} epoch${count === 1 ? '' : 's'}`
+  );
   const stop = run.events.find(event => event.kind === 'early_stop');
   if (stop && stop.epoch !== undefined) {
     const best = typeof stop.best_epoch === 'number' ? stop.best_epoch : null;

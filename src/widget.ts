@@ -181,6 +181,10 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
         },
         hasBatches: payload.runs.some(run => run.batches !== null)
       });
+      // A snapshot of layer distributions has no curves to control.
+      if (this._tools) {
+        this._tools.node.hidden = specs.length === 0;
+      }
       const findings = settings.diagnosis
         ? renderFindings(payload.runs, payload.runs.length > 1)
         : null;

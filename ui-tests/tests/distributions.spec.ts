@@ -106,6 +106,10 @@ test.describe('layer distributions', () => {
     const section = page.locator('.jp-OutputArea .tc-distributions');
     const rows = section.locator('.tc-dist');
     await expect(rows).toHaveCount(2);
+    // no curves: no epoch count and no curve controls
+    const panel = page.locator('.jp-OutputArea .tc-panel');
+    await expect(panel.locator('.tc-progress')).toHaveText(/^layer snapshot/);
+    await expect(panel.locator('.tc-toolbar')).toBeHidden();
     for (let i = 0; i < 2; i++) {
       await expect(
         rows.nth(i).locator('.tc-dist-chart[data-slot="histogram"] svg')

@@ -73,6 +73,19 @@ test('the demo panel grows live, keeps the zoom, and survives a reload', async (
   await expect(panel.locator('.tc-status')).toHaveText('finished');
   await expect(progress).toHaveText(/^30 epochs/);
   await expect(panel.locator('.tc-chart')).toHaveCount(2);
+  // The demo model's three layers, one summary per epoch, band and heat map.
+  const layers = panel.locator('.tc-distributions .tc-dist');
+  await expect(layers.locator('.tc-dist-name')).toHaveText([
+    'hidden',
+    'hidden_2',
+    'logits'
+  ]);
+  await expect(layers.first().locator('.tc-dist-facts')).toContainText(
+    'epoch 30'
+  );
+  await expect(
+    layers.last().locator('.tc-dist-chart[data-slot="heatmap"] svg')
+  ).toBeVisible();
   await page.screenshot({ path: 'test-results/live-finished.png' });
 
   // Saved, kernel gone, reopened: the panel comes back from the file alone.

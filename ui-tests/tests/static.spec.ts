@@ -135,3 +135,55 @@ test('an nbconvert HTML export shows the static picture', async ({ page }) => {
   });
   fs.rmSync(folder, { recursive: true, force: true }); // kept when it failed
 });
+
+test('the executed demo notebook exported to HTML keeps a picture of each training panel', async ({
+  page
+}) => {
+  test.setTimeout(300 * 1000);
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tc-demo-html-'));
+  execFileSync(
+    'jupyter',
+    [
+      'nbconvert',
+      '--to',
+      'html',
+      '--execute',
+      path.join(REPO, 'examples', 'demo.ipynb'),
+      '--output-dir',
+      folder
+    ],
+    {
+      env: {
+        ...process.env,
+        PYTHONPATH: path.join(REPO, 'python'),
+        KERAS_BACKEND: 'torch'
+      },
+      stdio: 'pipe',
+      timeout: 240 * 1000
+    }
+  );
+  const html = fs.readFileSync(path.join(folder, 'demo.html'), 'utf-8');
+  const pictures = [
+    ...html.matchAll(/src="data:image\/svg\+xml;base64,([^"]+)"/g)
+  ].map(m => Buffer.from(m[1], 'base64').toString('utf-8'));
+  // the live digits-mlp run, the early-stopped one, the Run shown again
+  expect(pictures).toHaveLength(3);
+  expect(pictures[0]).toContain('digits-mlp (finished)');
+  expect(pictures[1]).toContain('wide-fast (stopped early');
+
+  await page.route(/^(?!file:)/, route => route.abort());
+  await page.goto(`file://${path.join(folder, 'demo.html')}`, {
+    waitUntil: 'domcontentloaded'
+  });
+  const images = page.locator('.jp-RenderedSVG img');
+  await expect(images).toHaveCount(3);
+  const second = images.nth(1);
+  await second.scrollIntoViewIfNeeded();
+  await expect
+    .poll(() => second.evaluate((img: HTMLImageElement) => img.naturalWidth))
+    .toBe(800);
+  await second.screenshot({
+    path: path.join(REPO, 'ui-tests', 'test-results', 'demo-html-panel.png')
+  });
+  fs.rmSync(folder, { recursive: true, force: true });
+});
