@@ -303,6 +303,9 @@ function bandSeries(
     type: 'line' as const,
     name: look.name(metric),
     stack: `${seriesId(run, metric)}\u0000band`,
+    // The spread sits on the low even when the low is negative (ECharts'
+    // default stacks only values of the same sign).
+    stackStrategy: 'all' as const,
     showSymbol: false,
     silent: true,
     tooltip: { show: false },

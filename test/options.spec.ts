@@ -159,6 +159,9 @@ describe('ranks', () => {
     const series = loss.option.series as LineSeriesOption[];
     const [low, high] = series.filter(s => s.stack);
     expect(low.stack).toBe(high.stack);
+    // a negative low still carries the spread: both stack whatever the sign
+    expect(low.stackStrategy).toBe('all');
+    expect(high.stackStrategy).toBe('all');
     expect(low.name).toBe('loss');
     expect(high.areaStyle?.opacity).toBeGreaterThan(0);
     expect((low.data as number[][])[0]).toEqual([1, 0.8]);
