@@ -231,3 +231,19 @@ def test_layer_summaries_travel_through_json_lines(digits, tmp_path):
     again = tc.load(tmp_path / "late.jsonl").distributions["w"]
     assert again.kind == "weights" and again.epochs == [0, 1]
     assert again.summaries[1].quantiles[-1] == 4.0
+
+
+def test_an_epoch_and_its_layer_summaries_arrive_in_one_update(digits, shell):
+    x, y = digits
+    callback = tc.LivePlot(distributions=["hidden"], sample=x[:32], every=0)
+    digits_model().fit(x[:256], y[:256], epochs=4, verbose=0, callbacks=[callback])
+    runs = [
+        m["data"][MIME_TYPE]["runs"][0]
+        for m in shell.messages
+        if MIME_TYPE in m.get("data", {})
+    ]
+    assert len(runs) >= 5  # the first display, one per epoch, the final one
+    for run in runs:
+        layers = run.get("distributions", [])
+        shown = layers[0]["epochs"] if layers else []
+        assert shown == run["epochs"]  # never a summary ahead of its epoch

@@ -93,6 +93,8 @@ class Run:
         self._batch_rows: tuple[int, list[tuple], int] | None = None
         self._current_epoch = 0
         self._live: Any = None
+        self._deferring = 0  # inside _one_change
+        self._deferred = False
         self._registered = False
         self._writers: list[Any] = []
         # Bumped when epoch values change: the diagnosis is cached against it.
@@ -236,10 +238,27 @@ class Run:
             writer.distribution(name, kind, epoch, summary)
         self._changed()
 
+    @contextlib.contextmanager
+    def _one_change(self) -> Iterator[None]:
+        """Several changes that make one update (an epoch's layer summaries
+        and its metrics): a first one alone would be sent, and the rest held
+        back by the throttle until the next epoch."""
+        self._deferring += 1
+        try:
+            yield
+        finally:
+            self._deferring -= 1
+        if not self._deferring and self._deferred:
+            self._deferred = False
+            self._changed()
+
     def _changed(self, final: bool = False) -> None:
         # Keras may run batch hooks in a worker thread; a display sent from
         # there can lose its cell, so those points wait for the next update.
         if threading.current_thread() is not threading.main_thread():
+            return
+        if self._deferring and not final:
+            self._deferred = True
             return
         if self._live is not None:
             self._live.changed()

@@ -137,8 +137,9 @@ class LivePlot(keras.callbacks.Callback):
         if self.run is None:
             return
         values = self._values(logs)
-        self._layers.record(self.run, epoch)
-        self.run.log(epoch, **values)
+        with self.run._one_change():
+            self._layers.record(self.run, epoch)
+            self.run.log(epoch, **values)
         if self.stop_on_nan:
             bad = [
                 k

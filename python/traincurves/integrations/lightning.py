@@ -108,8 +108,9 @@ class LivePlot(pl.Callback):
         if self.run is None:
             return
         values = _epoch_metrics(trainer.callback_metrics, validation=False)
-        self._layers.record(self.run, trainer.current_epoch)
-        self.run.log(trainer.current_epoch, **values)
+        with self.run._one_change():
+            self._layers.record(self.run, trainer.current_epoch)
+            self.run.log(trainer.current_epoch, **values)
 
     @never_raise
     def on_train_end(self, trainer: Any, pl_module: Any) -> None:
