@@ -88,3 +88,29 @@ def test_thresholds_are_parameters():
     assert [f.kind for f in tc.diagnose(history, overfit_rise=0.02)] == ["overfitting"]
     with pytest.raises(TypeError):
         tc.diagnose(history, not_a_threshold=1)
+
+
+def test_a_converged_loss_wobbling_near_zero_is_not_unstable():
+    # the demo's loss: 0.9 down to 1e-4, then "jumps" to 2e-3 (20x, and
+    # invisible on the chart)
+    loss = [
+        0.9,
+        0.2,
+        0.1,
+        0.05,
+        0.02,
+        0.01,
+        0.004,
+        0.001,
+        0.0002,
+        0.0001,
+        0.002,
+        0.0005,
+    ]
+    kinds = [f.kind for f in tc.diagnose({"loss": loss})]
+    assert "unstable" not in kinds
+    # the same jump on a curve that lives at that scale is one
+    assert "unstable" in [
+        f.kind
+        for f in tc.diagnose({"loss": [0.9, 0.5, 0.3, 0.2, 0.15, 0.12, 0.6, 0.3]})
+    ]

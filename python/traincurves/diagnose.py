@@ -59,6 +59,8 @@ class Thresholds:
     sign_changes: float = 0.5
     swing: float = 0.05
     jump: float = 0.5
+    # ... and by at least this share of the curve's whole range
+    jump_visible: float = 0.05
     # plateau: no improvement above `tolerance` (relative) for this many epochs
     plateau_epochs: int = 5
     tolerance: float = 1e-3
@@ -142,7 +144,15 @@ def _unstable(
         for i in range(1, len(deltas))
         if deltas[i] * deltas[i - 1] < 0 and i in big and i - 1 in big
     ]
-    jumps = [i for i, d in enumerate(deltas) if i > 0 and d > t.jump * abs(v[i])]
+    # A jump is large against the value it starts from and visible against
+    # the whole curve: near zero, a loss that goes from 1e-4 to 3e-4 has
+    # "tripled" while nothing on the chart moved.
+    visible = t.jump_visible * (max(v) - min(v))
+    jumps = [
+        i
+        for i, d in enumerate(deltas)
+        if i > 0 and d > t.jump * abs(v[i]) and d > visible
+    ]
     if len(flips) >= t.sign_changes * (len(deltas) - 1) or jumps:
         start = min(flips[:1] + jumps[:1])
         why = (
