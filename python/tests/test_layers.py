@@ -208,9 +208,8 @@ def test_distributions_survive_a_run_file(tmp_path):
     run.log_distribution("dense/kernel", [[0.5, -0.5]], kind="weights")
     run.finish()
     loaded = tc.load(run.save(tmp_path / "run.json"))
-    assert payload([loaded])["runs"][0]["distributions"] == (
-        payload([run])["runs"][0]["distributions"]
-    )
+    before, after = payload([run]), payload([loaded])
+    assert after["runs"][0]["distributions"] == before["runs"][0]["distributions"]
 
 
 def test_layer_summaries_travel_through_json_lines(digits, tmp_path):
