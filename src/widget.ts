@@ -307,18 +307,41 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     }
   }
 
-  /** The charts as one PNG, on the theme's background. */
+  /**
+   * The charts as one PNG, on the theme's background: the metric charts and,
+   * when its section is open, each layer's distribution charts under its name.
+   */
   private async _picture(): Promise<Blob | null> {
     const theme = readTheme(document.body);
-    const box = this._chartsNode.getBoundingClientRect();
+    const section = this._distributions.node;
+    const layers =
+      section.open && section.isConnected
+        ? [...section.querySelectorAll<HTMLElement>('.tc-dist')]
+        : [];
+    const nodes = [
+      ...[...this._charts.values()].map(chart => chart.node),
+      ...layers.flatMap(row => [
+        ...row.querySelectorAll<HTMLElement>('.tc-dist-chart')
+      ])
+    ];
+    const names = layers.flatMap(row => [
+      ...row.querySelectorAll<HTMLElement>('.tc-dist-title')
+    ]);
+    const boxes = [this._chartsNode, ...nodes, ...names].map(node =>
+      node.getBoundingClientRect()
+    );
+    const left = Math.min(...boxes.map(b => b.left));
+    const top = Math.min(...boxes.map(b => b.top));
+    const width = Math.max(...boxes.map(b => b.right)) - left;
+    const height = Math.max(...boxes.map(b => b.bottom)) - top;
     const scale = window.devicePixelRatio || 1;
     const canvas = document.createElement('canvas');
-    canvas.width = Math.max(1, Math.round(box.width * scale));
-    canvas.height = Math.max(1, Math.round(box.height * scale));
+    canvas.width = Math.max(1, Math.round(width * scale));
+    canvas.height = Math.max(1, Math.round(height * scale));
     const context = canvas.getContext('2d')!;
     context.fillStyle = theme.background;
     context.fillRect(0, 0, canvas.width, canvas.height);
-    for (const { node } of this._charts.values()) {
+    for (const node of nodes) {
       // The chart's SVG as drawn, as a same-origin blob: drawing it keeps
       // the canvas exportable (ECharts' own SVG string does not decode).
       const drawn = node.querySelector('svg');
@@ -335,10 +358,27 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
       const r = node.getBoundingClientRect();
       context.drawImage(
         image,
-        (r.left - box.left) * scale,
-        (r.top - box.top) * scale,
+        (r.left - left) * scale,
+        (r.top - top) * scale,
         r.width * scale,
         r.height * scale
+      );
+    }
+    // A layer's name (HTML above its charts) as text on the canvas.
+    context.fillStyle = theme.text;
+    context.textBaseline = 'middle';
+    context.font = `${Math.round(12 * scale)}px sans-serif`;
+    for (const name of names) {
+      const r = name.getBoundingClientRect();
+      // name, kind badge and facts are separate elements: keep them apart
+      const text = [...name.children]
+        .map(part => part.textContent?.trim())
+        .filter(Boolean)
+        .join('   ');
+      context.fillText(
+        text || (name.textContent ?? ''),
+        (r.left - left) * scale,
+        (r.top + r.height / 2 - top) * scale
       );
     }
     return new Promise(resolve => canvas.toBlob(resolve, 'image/png'));

@@ -1,4 +1,5 @@
 import { expect, test } from '@jupyterlab/galata';
+import * as fs from 'fs';
 
 import { fixtureRun, runInNewNotebook } from './helpers';
 
@@ -87,6 +88,23 @@ test.describe('layer distributions', () => {
     ).not.toHaveAttribute('fill', '#ffffff');
     await section.screenshot({ path: 'test-results/distributions-dark.png' });
     await page.theme.setLightTheme();
+
+    // Export PNG takes the layers' charts along with the curves.
+    await panel.locator('.tc-export > summary').click();
+    const [picture] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.locator('.tc-export-png').click()
+    ]);
+    const png = fs.readFileSync((await picture.path())!);
+    fs.writeFileSync('test-results/distributions-export.png', png);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    const height = png.readUInt32BE(20); // IHDR: width at 16, height at 20
+    const scale = await page.evaluate(() => window.devicePixelRatio);
+    const curves = (await panel.locator('.tc-charts').boundingBox())!;
+    const lastLayer = (await rows.last().boundingBox())!;
+    expect(height / scale).toBeGreaterThan(
+      lastLayer.y + lastLayer.height - curves.y - 40
+    );
   });
 
   test('collapses, and a snapshot of one epoch is a histogram', async ({
