@@ -44,11 +44,15 @@ function plural(count: number, word: string): string {
 
 /** What the section's heading says it holds. */
 export function sectionSummary(rows: DistributionRow[]): string {
-  const weights = rows.filter(row => row.dist.kind === 'weights').length;
-  const layers = rows.length - weights;
+  const count = (kind: string) =>
+    rows.filter(row => row.dist.kind === kind).length;
+  const weights = count('weights');
+  const gradients = count('gradients');
+  const layers = rows.length - weights - gradients;
   return [
     layers > 0 ? plural(layers, 'layer') : '',
-    weights > 0 ? plural(weights, 'weight') : ''
+    weights > 0 ? plural(weights, 'weight') : '',
+    gradients > 0 ? plural(gradients, 'gradient norm') : ''
   ]
     .filter(Boolean)
     .join(' · ');
@@ -57,8 +61,15 @@ export function sectionSummary(rows: DistributionRow[]): string {
 /** A row's title: the layer's name, its kind for weights, latest facts. */
 export function renderRowTitle(row: DistributionRow): HTMLElement[] {
   const parts = [el('span', 'tc-dist-name', row.label)];
-  if (row.dist.kind === 'weights') {
-    parts.push(el('span', 'tc-dist-kind', 'weights'));
+  if (row.dist.kind !== 'activations') {
+    // weights, or gradient norms over an epoch's steps
+    parts.push(
+      el(
+        'span',
+        'tc-dist-kind',
+        row.dist.kind === 'weights' ? 'weights' : 'gradient norms'
+      )
+    );
   }
   parts.push(el('span', 'tc-dist-facts', latestFacts(row.dist).join(' · ')));
   return parts;

@@ -59,7 +59,7 @@ export interface Batches {
   count: number;
 }
 
-export type DistributionKind = 'activations' | 'weights';
+export type DistributionKind = 'activations' | 'weights' | 'gradients';
 
 export const QUANTILES = [
   'min',
@@ -224,8 +224,8 @@ function shares(value: unknown, path: string, length: number): number[] {
 function validateDistribution(value: unknown, path: string): Distribution {
   const dist = object(value, path);
   const kind = dist.kind;
-  if (kind !== 'activations' && kind !== 'weights') {
-    fail(`${path}.kind`, '"activations" or "weights"', kind);
+  if (kind !== 'activations' && kind !== 'weights' && kind !== 'gradients') {
+    fail(`${path}.kind`, '"activations", "weights" or "gradients"', kind);
   }
   const epochs = array(dist.epochs, `${path}.epochs`).map((e, i) =>
     finite(e, `${path}.epochs[${i}]`)

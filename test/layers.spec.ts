@@ -83,6 +83,16 @@ describe('row titles and hints', () => {
     const rows = distributionRows([fixtureRun()]);
     expect(sectionSummary(rows)).toBe('3 layers · 1 weight');
     expect(sectionSummary(rows.slice(0, 1))).toBe('1 layer');
+    const gradient = {
+      ...rows[0],
+      dist: { ...rows[0].dist, kind: 'gradients' as const }
+    };
+    expect(sectionSummary([...rows, gradient])).toBe(
+      '3 layers · 1 weight · 1 gradient norm'
+    );
+    expect(renderRowTitle(gradient).map(part => part.textContent)[1]).toBe(
+      'gradient norms'
+    );
   });
 });
 

@@ -62,7 +62,11 @@ def test_lightning_fit_shows_train_and_validation(digits_tensors, shell):
     train = DataLoader(TensorDataset(x[:1200], y[:1200]), batch_size=200)
     val = DataLoader(TensorDataset(x[1200:], y[1200:]), batch_size=200)
     callback = tc.lightning.LivePlot(
-        name="pl", batches=True, distributions=["net.0", "net.1"], sample=x[1200:1264]
+        name="pl",
+        batches=True,
+        distributions=["net.0", "net.1"],
+        sample=x[1200:1264],
+        gradients=True,
     )
     trainer = pl.Trainer(
         max_epochs=3,
@@ -86,8 +90,12 @@ def test_lightning_fit_shows_train_and_validation(digits_tensors, shell):
     # the validation loss falls on this easy problem
     assert run["metrics"]["val_loss"][-1] < run["metrics"]["val_loss"][0]
     # forward hooks read the linear layer and its ReLU each epoch
-    linear, relu = run["distributions"]
+    linear, relu, grads = run["distributions"]
     assert (linear["name"], relu["name"]) == ("net.0", "net.1")
+    # the linear layer's gradient norm at each of an epoch's 6 steps
+    assert (grads["name"], grads["kind"]) == ("net.0/grad_norm", "gradients")
+    assert grads["epochs"] == [1, 2, 3] and grads["size"] == 6
+    assert all(q > 0 for q in grads["quantiles"]["min"])
     assert linear["epochs"] == relu["epochs"] == [1, 2, 3]
     assert linear["size"] == 64 * 32
     assert min(relu["quantiles"]["min"]) == 0 and min(linear["quantiles"]["min"]) < 0

@@ -246,3 +246,26 @@ def test_an_epoch_and_its_layer_summaries_arrive_in_one_update(digits, shell):
         layers = run.get("distributions", [])
         shown = layers[0]["epochs"] if layers else []
         assert shown == run["epochs"]  # never a summary ahead of its epoch
+
+
+def test_gradient_norms_need_layers_of_a_torch_module():
+    from traincurves.integrations.probe import Recorder
+
+    net = torch.nn.Sequential(torch.nn.Linear(4, 2))
+    with pytest.raises(ValueError, match="gradients=True needs distributions="):
+        Recorder(None, None, False, gradients=True).attach(net)
+    recorder = Recorder(["0"], torch.zeros(3, 4), False, gradients=True)
+    recorder.attach(net)
+    for _ in range(3):  # three steps of an epoch
+        net.zero_grad()
+        net(torch.ones(3, 4)).sum().backward()
+        recorder.after_backward()
+    run = tc.Run("grads")
+    recorder.record(run, 0)
+    norms = run.distributions["0/grad_norm"]
+    assert norms.kind == "gradients" and norms.summaries[0].size == 3
+    weight_grad = torch.ones(2, 4) * 3  # d(sum)/dW: each input row adds 1
+    expected = torch.linalg.vector_norm(
+        torch.stack([torch.linalg.vector_norm(weight_grad), torch.tensor(3.0 * 2**0.5)])
+    )
+    assert norms.summaries[0].quantiles[3] == pytest.approx(float(expected))

@@ -18,7 +18,9 @@ from .values import compact, describe
 BINS = 30
 QUANTILES = ("min", "p5", "p25", "p50", "p75", "p95", "max")
 _LEVELS = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0)
-KINDS = ("activations", "weights")
+# What a distribution is of: a layer's outputs on the sample, one of its
+# weights, or its gradient norms over the steps of an epoch.
+KINDS = ("activations", "weights", "gradients")
 
 # A layer is flagged dead when more than this share of its values is exactly
 # zero, and exploding when its 95 % quantile (in magnitude) grew this much.

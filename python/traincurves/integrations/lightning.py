@@ -43,6 +43,9 @@ class LivePlot(pl.Callback):
             summarised every epoch for the panel's Distributions section.
         sample: a small fixed input batch for ``distributions``.
         weights: also summarise those submodules' parameters.
+        gradients: also the distribution, over each epoch's optimizer steps,
+            of those submodules' gradient norms (exploding gradients show
+            as a 95 % quantile that grows).
     """
 
     def __init__(
@@ -57,9 +60,10 @@ class LivePlot(pl.Callback):
         distributions: Any = None,
         sample: Any = None,
         weights: bool = False,
+        gradients: bool = False,
     ) -> None:
         super().__init__()
-        self._layers = Recorder(distributions, sample, weights)
+        self._layers = Recorder(distributions, sample, weights, gradients)
         self.name = name
         self.batches = batches
         self.every = every
@@ -102,6 +106,12 @@ class LivePlot(pl.Callback):
         values = _epoch_metrics(trainer.callback_metrics, validation=True)
         if values:
             self.run.log(trainer.current_epoch, **values)
+
+    @never_raise
+    def on_before_optimizer_step(
+        self, trainer: Any, pl_module: Any, optimizer: Any
+    ) -> None:
+        self._layers.after_backward()
 
     @never_raise
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:

@@ -145,6 +145,20 @@ class TorchProbe:
             for weight_name, weight in layer.named_parameters(recurse=False)
         }
 
+    def grad_norms(self) -> dict[str, Any]:
+        """Each layer's gradient norm now (after backward), as a 0-d tensor:
+        no device sync until the epoch's norms are summarised together."""
+        import torch
+
+        norms = {}
+        for name, layer in self.layers:
+            grads = [p.grad for p in layer.parameters() if p.grad is not None]
+            if grads:
+                norms[name] = torch.linalg.vector_norm(
+                    torch.stack([torch.linalg.vector_norm(g.detach()) for g in grads])
+                )
+        return norms
+
 
 def _to_device(sample: Any, module: Any) -> Any:
     import torch
@@ -197,7 +211,9 @@ class Recorder:
     for, recorded each epoch. A failure stops the distributions with one
     warning; the training curves go on."""
 
-    def __init__(self, layers: Any, sample: Any, weights: bool) -> None:
+    def __init__(
+        self, layers: Any, sample: Any, weights: bool, gradients: bool = False
+    ) -> None:
         if layers is not None and layers is not False and sample is None:
             raise ValueError(
                 "distributions= needs sample=: a small fixed batch of inputs "
@@ -206,20 +222,49 @@ class Recorder:
         self.layers = None if layers is False else layers
         self.sample = sample
         self.weights = weights
+        self.gradients = gradients
         self.probe: KerasProbe | TorchProbe | None = None
+        self._norms: dict[str, list[Any]] = {}  # this epoch's, per layer
 
     def attach(self, model: Any) -> None:
         """Resolve the layers: call before training, so that a wrong name
         stops it at once with the model's layer names."""
         if self.layers is not None:
             self.probe = probe_for(model, self.layers)
+        if self.gradients and not isinstance(self.probe, TorchProbe):
+            raise ValueError(
+                "gradients=True needs distributions= on a PyTorch (Lightning) "
+                "module: Keras does not show gradients to callbacks"
+            )
+
+    def after_backward(self) -> None:
+        """Note each chosen layer's gradient norm of this step."""
+        if not self.gradients or not isinstance(self.probe, TorchProbe):
+            return
+        try:
+            for name, norm in self.probe.grad_norms().items():
+                self._norms.setdefault(name, []).append(norm)
+        except Exception as error:
+            self._stop(error)
 
     def record(self, run: Any, epoch: int) -> None:
         if self.probe is None:
             return
         try:
             record(run, self.probe, self.sample, epoch, self.weights)
+            if self._norms:
+                import torch
+
+                for name, norms in self._norms.items():
+                    run.log_distribution(
+                        f"{name}/grad_norm", torch.stack(norms), epoch, kind="gradients"
+                    )
+                self._norms = {}
         except Exception as error:
+            self._stop(error)
+
+    def _stop(self, error: Exception) -> None:
+        if self.probe is not None:
             self.probe = None
             warnings.warn(
                 f"traincurves: layer distributions stopped ({error!r}); the "
