@@ -26,8 +26,8 @@ Version 1, columnar::
         "epoch_count": 18000,            # only when a live update of a very
                                          # long panel reduced the epoch rows
         "distributions": [{              # optional: layer activations/weights
-          "name": "dense_1",             # or "dense_1/kernel" for a weight
-          "kind": "activations" | "weights",
+          "name": "dense_1",             # "dense_1/kernel", "net.0/grad_norm"
+          "kind": "activations" | "weights" | "gradients",
           "epochs": [1, 2],              # shown from 1, like "epochs"
           "size": 16384,                 # values summarised per epoch
           "quantiles": {"min": [...], "p5": [...], "p25": [...], "p50": [...],
