@@ -327,9 +327,13 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     const names = layers.flatMap(row => [
       ...row.querySelectorAll<HTMLElement>('.tc-dist-title')
     ]);
-    const boxes = [this._chartsNode, ...nodes, ...names].map(node =>
-      node.getBoundingClientRect()
-    );
+    // Hidden parts (a collapsed row, no charts yet) have empty boxes.
+    const boxes = [this._chartsNode, ...nodes, ...names]
+      .map(node => node.getBoundingClientRect())
+      .filter(box => box.width > 0 && box.height > 0);
+    if (boxes.length === 0) {
+      return null;
+    }
     const left = Math.min(...boxes.map(b => b.left));
     const top = Math.min(...boxes.map(b => b.top));
     const width = Math.max(...boxes.map(b => b.right)) - left;
@@ -354,8 +358,15 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
       const url = URL.createObjectURL(svg);
       const image = new Image();
       image.src = url;
-      await image.decode().finally(() => URL.revokeObjectURL(url));
+      const decoded = await image.decode().then(
+        () => true,
+        () => false // one chart that will not decode costs only itself
+      );
+      URL.revokeObjectURL(url);
       const r = node.getBoundingClientRect();
+      if (!decoded || r.width === 0 || r.height === 0) {
+        continue;
+      }
       context.drawImage(
         image,
         (r.left - left) * scale,

@@ -176,3 +176,21 @@ def test_live_updates_of_very_long_panels_reduce_epochs_too():
         run.finish()
     final = bundle(runs, static=False)[MIME_TYPE]["runs"][0]
     assert "epoch_count" not in final and len(final["epochs"]) == 3000
+
+
+def test_a_short_curve_takes_a_late_batch_and_a_new_metric():
+    from traincurves.payload import batch_payload
+
+    run = tc.Run("short")
+    run.steps_per_epoch = 10
+    for step in (0, 1, 2, 4, 5):
+        run.log_batch(step=step, epoch=0, loss=float(step))
+    batch_payload(run, 100_000)
+    run.log_batch(step=3, epoch=0, loss=3.0)  # a Keras worker thread's late one
+    shown = batch_payload(run, 100_000)
+    assert shown["x"] == [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+    assert shown["metrics"]["loss"] == [0, 1, 2, 3, 4, 5]
+    run.log_batch(step=6, epoch=0, acc=0.5)  # a metric appears
+    shown = batch_payload(run, 100_000)
+    assert shown["metrics"]["acc"] == [None] * 6 + [0.5]
+    assert shown["metrics"]["loss"][-1] is None

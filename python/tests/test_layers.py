@@ -269,3 +269,60 @@ def test_gradient_norms_need_layers_of_a_torch_module():
         torch.stack([torch.linalg.vector_norm(weight_grad), torch.tensor(3.0 * 2**0.5)])
     )
     assert norms.summaries[0].quantiles[3] == pytest.approx(float(expected))
+
+
+def test_live_updates_of_many_layers_over_many_epochs_stay_under_the_cap():
+    from traincurves.live import Update, current_update
+    from traincurves.payload import MIME_TYPE, bundle
+
+    rng = np.random.default_rng(0)
+    run = tc.Run("deep")
+    for epoch in range(500):
+        run.log(epoch, loss=1 / (epoch + 1))
+        for layer in range(10):
+            run.log_distribution(f"layer{layer}", rng.normal(size=64), epoch)
+    token = current_update.set(Update(final=False, static=None))
+    try:
+        live = bundle([run])[MIME_TYPE]
+    finally:
+        current_update.reset(token)
+    assert len(json.dumps(live)) <= 1_000_000 / 4
+    shown = live["runs"][0]["distributions"][0]["epochs"]
+    assert shown[0] == 1 and shown[-1] == 500 and len(shown) < 500
+    run.finish()
+    final = bundle([run], static=False)[MIME_TYPE]["runs"][0]["distributions"][0]
+    assert len(final["epochs"]) == 500
+
+
+def test_a_probe_leaves_frozen_parts_of_a_module_as_they_were():
+    net = torch.nn.Sequential(
+        torch.nn.Linear(4, 4), torch.nn.BatchNorm1d(4), torch.nn.ReLU()
+    ).train()
+    net[1].eval()  # the user froze the batch norm
+    tc.distributions(net, torch.randn(8, 4), layers=[0])
+    assert net.training and net[0].training and not net[1].training
+
+
+def test_weights_of_nested_layers_keep_their_own_names():
+    layer = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4, name="mha")
+    inputs = keras.Input((3, 8))
+    model = keras.Model(inputs, layer(inputs, inputs))
+    from traincurves.integrations.probe import probe_for
+
+    names = list(probe_for(model, ["mha"]).weights())
+    assert len(names) == len(set(names)) == len(layer.weights) == 8
+    assert "mha/query/kernel" in names and "mha/key/kernel" in names
+
+
+def test_values_at_the_edge_of_the_float_range_are_summarised():
+    summary = summarise([-1e308, 0.0, 1e308])
+    assert summary.quantiles[0] == -1e308 and summary.quantiles[-1] == 1e308
+    assert math.isfinite(summary.quantiles[3]) and sum(summary.counts) == 3
+
+
+def test_a_distribution_logged_in_a_loop_lands_on_the_epoch_being_trained():
+    run = tc.Run("loop")
+    for epoch in range(3):
+        run.log_distribution("dense", [epoch, epoch + 1.0])  # before its log
+        run.log(epoch, loss=1.0)
+    assert run.distributions["dense"].epochs == [0, 1, 2]

@@ -128,3 +128,15 @@ def test_a_rotated_file_is_read_from_the_start(tmp_path):
     with pytest.warns(RuntimeWarning, match="truncated or replaced"):
         assert follower.poll()
     assert follower.run.epochs == [7] and follower.run["loss"] == [0.5]
+
+
+def test_a_directory_matching_the_glob_does_not_stop_the_watch(tmp_path, shell):
+    (tmp_path / "odd.jsonl").mkdir()  # matches the pattern, is a directory
+    run = tc.Run("ok")
+    run.log_to(tmp_path / "ok.jsonl")
+    run.log(0, loss=1.0)
+    run.finish()
+    watcher = tc.watch(str(tmp_path / "*.jsonl"), block=True, timeout=5, every=0.05)
+    assert [r.name for r in watcher.runs] == ["ok"]
+    final = shell.messages[-1]["data"][MIME_TYPE]["runs"][0]
+    assert final["status"] == "finished"  # the panel was closed, not left running

@@ -106,6 +106,10 @@ class BucketReducer:
 
     def invalidate(self, row: int) -> None:
         """Rows from ``row`` on changed (an out-of-order insert)."""
+        if not self.reduced:
+            if row < self.stable:  # rows a caller kept have moved
+                self.generation += 1
+            return
         if row >= len(self.complete) * self.width:
             return  # only rows no complete bucket holds yet
         del self.complete[row // self.width :]
@@ -118,20 +122,19 @@ class BucketReducer:
         """Sorted rows to show: about ``limit`` at most (plus non-finite edges)."""
         length = len(columns[0]) if columns else 0
         reduced = length > limit
-        if reduced != self.reduced:
-            self.reduced = reduced
+        if reduced != self.reduced or tuple(names) != self.names:
+            # Reduced or not, or a metric appeared: rows kept are not valid.
+            self.reduced, self.names = reduced, tuple(names)
             self._restart()
         if not reduced:
             self.stable = length
             return list(range(length))
         # A bucket shows its first row and each column's lowest and highest.
         buckets = max(1, limit // (1 + 2 * len(columns)))
-        # Start over when a metric appeared, or when the limit grew so much
-        # that buckets a quarter as wide fit (not half: a limit that wavers
-        # around one width must not redo the whole run each update).
-        roomier = self.width >= 4 and math.ceil(length / (self.width // 4)) <= buckets
-        if tuple(names) != self.names or roomier:
-            self.names = tuple(names)
+        # Start over when the limit grew so much that buckets a quarter as
+        # wide fit (not half: a limit that wavers around one width must not
+        # redo the whole run each update).
+        if self.width >= 4 and math.ceil(length / (self.width // 4)) <= buckets:
             self._restart()
         while math.ceil(length / self.width) > buckets:
             self.width *= 2

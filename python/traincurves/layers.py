@@ -22,6 +22,9 @@ _LEVELS = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0)
 # weights, or its gradient norms over the steps of an epoch.
 KINDS = ("activations", "weights", "gradients")
 
+# What one layer's summary of one epoch costs in the payload, about.
+BYTES_PER_SUMMARY = 300
+
 # A layer is flagged dead when more than this share of its values is exactly
 # zero, and exploding when its 95 % quantile (in magnitude) grew this much.
 DEAD_SHARE = 0.5
@@ -59,9 +62,14 @@ def summarise(values: Any, bins: int = BINS) -> Summary:
     nonfinite = 1.0 - finite.size / size
     if finite.size == 0:
         return Summary(size, None, zeros, nonfinite, None, None, (0,) * bins)
-    quantiles = tuple(float(q) for q in np.quantile(finite, _LEVELS))
+    # Diverged values near the float range overflow the quantile
+    # interpolation and the histogram's bin width: work on a scaled copy.
+    scale = float(np.max(np.abs(finite)))
+    scale = scale if scale > 1e300 else 1.0
+    work = finite / scale if scale != 1.0 else finite
+    quantiles = tuple(float(q) * scale for q in np.quantile(work, _LEVELS))
+    counts, _ = np.histogram(work, bins=bins, range=(work.min(), work.max()))
     low, high = quantiles[0], quantiles[-1]
-    counts, _ = np.histogram(finite, bins=bins, range=(low, high))
     return Summary(
         size, quantiles, zeros, nonfinite, low, high, tuple(int(c) for c in counts)
     )
@@ -157,10 +165,17 @@ class Distribution:
                     break
         return found
 
-    def to_payload(self, first: int = 1) -> dict[str, Any]:
+    def to_payload(self, first: int = 1, limit: int | None = None) -> dict[str, Any]:
         """The payload form (see ``payload.py``): epochs shown from ``first``
-        (run files keep them 0-based, as logged)."""
-        summaries = self.summaries
+        (run files keep them 0-based, as logged); at most ``limit`` epochs,
+        evenly spread with the first and the last (a live update of a long
+        run: the last update has them all)."""
+        rows = range(len(self.epochs))
+        if limit is not None and len(rows) > limit > 1:
+            step = (len(rows) - 1) / (limit - 1)
+            rows = sorted({round(i * step) for i in range(limit)})
+        summaries = [self.summaries[i] for i in rows]
+        epochs = [self.epochs[i] for i in rows]
         quantiles: dict[str, list[float | None]] = {q: [] for q in QUANTILES}
         for s in summaries:
             for q, value in zip(QUANTILES, s.quantiles or (None,) * len(QUANTILES)):
@@ -168,7 +183,7 @@ class Distribution:
         return {
             "name": self.name,
             "kind": self.kind,
-            "epochs": [e + first for e in self.epochs],
+            "epochs": [e + first for e in epochs],
             "size": summaries[-1].size if summaries else 0,
             "quantiles": quantiles,
             "zeros": [round(s.zeros, 4) for s in summaries],

@@ -55,6 +55,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .config import settings
+from .layers import BYTES_PER_SUMMARY
 from .live import current_update
 from .metrics import direction
 from .run import Run
@@ -76,12 +77,16 @@ MIN_BATCH_POINTS = 300
 
 
 def run_payload(
-    run: Run, batch_bytes: float | None = None, epoch_rows: int | None = None
+    run: Run,
+    batch_bytes: float | None = None,
+    epoch_rows: int | None = None,
+    layer_epochs: int | None = None,
 ) -> dict[str, Any]:
     """One run's payload; ``batch_bytes``: the room for its batch curves;
     ``epoch_rows``: how many epochs a live update of a very long panel may
     carry (the epoch curves are then reduced like batch curves, best and
-    non-finite epochs kept, and ``epoch_count`` says how many there are)."""
+    non-finite epochs kept, and ``epoch_count`` says how many there are);
+    ``layer_epochs``: the same for each layer distribution."""
     rows = _epoch_rows(run, epoch_rows)
 
     def pick(column: list[Any]) -> list[Any]:
@@ -122,7 +127,9 @@ def run_payload(
     if rows is not None:
         payload["epoch_count"] = len(run._epochs)
     if run.distributions:
-        payload["distributions"] = [d.to_payload() for d in run.distributions.values()]
+        payload["distributions"] = [
+            d.to_payload(limit=layer_epochs) for d in run.distributions.values()
+        ]
     for name in run:
         best = run.best(name)
         if best is not None:
@@ -236,10 +243,17 @@ def batch_budgets(runs: list[Run], max_bytes: int) -> list[float | None]:
     runs that have batch curves (None: a run without any).
     """
     numbers = 0
+    summaries = 0
     for run in runs:
         per_epoch = len(run._compact) + 2 + 2 * len(run.bands)  # epochs, time
         numbers += len(run._epochs) * per_epoch
-    left = max_bytes - BYTES_PER_NUMBER * numbers - BYTES_PER_RUN * len(runs)
+        summaries += sum(len(d.epochs) for d in run.distributions.values())
+    left = (
+        max_bytes
+        - BYTES_PER_NUMBER * numbers
+        - BYTES_PER_SUMMARY * summaries
+        - BYTES_PER_RUN * len(runs)
+    )
     with_batches = [run for run in runs if run._batch_epoch]
     share = max(0, left) / max(1, len(with_batches))
     return [share if run._batch_epoch else None for run in runs]
@@ -257,6 +271,17 @@ def epoch_limits(runs: list[Run], max_bytes: int) -> list[int | None]:
     return [
         max(MIN_BATCH_POINTS, int(share / (BYTES_PER_NUMBER * n))) for n in per_epoch
     ]
+
+
+def layer_limit(runs: list[Run], max_bytes: int) -> int | None:
+    """Epochs per layer distribution in a live update: they may take a
+    quarter of the cap; below that (the usual case) they go whole (None)."""
+    layers = [d for run in runs for d in run.distributions.values()]
+    summaries = sum(len(d.epochs) for d in layers)
+    room = 0.25 * max_bytes
+    if not layers or BYTES_PER_SUMMARY * summaries <= room:
+        return None
+    return max(20, int(room / (BYTES_PER_SUMMARY * len(layers))))
 
 
 def _findings(run: Run) -> list[dict[str, Any]]:
@@ -288,10 +313,11 @@ def payload(
     cap = settings().max_bytes if max_bytes is None else max_bytes
     budgets = batch_budgets(runs, cap)
     limits = epoch_limits(runs, cap) if live else [None] * len(runs)
+    layers = layer_limit(runs, cap) if live else None
     data: dict[str, Any] = {
         "version": VERSION,
         "runs": [
-            run_payload(run, budget, limit)
+            run_payload(run, budget, limit, layers)
             for run, budget, limit in zip(runs, budgets, limits)
         ],
     }

@@ -200,8 +200,10 @@ class Run:
             for column in self._batch_values.values():
                 if len(column) == count:
                     column.insert(row, None)
-        for writer in self._writers:
-            writer.batch(epoch, step, parsed)
+            # Under the lock too: two worker threads must not interleave
+            # their lines in the file.
+            for writer in self._writers:
+                writer.batch(epoch, step, parsed)
         self._changed()
 
     def log_distribution(
@@ -212,10 +214,14 @@ class Run:
         *,
         kind: str = "activations",
     ) -> None:
-        """Record how a tensor's values are spread at an epoch (default: the
-        last one logged): a layer's activations on a fixed sample, or a
-        weight (``kind="weights"``). Only a summary is kept — histogram,
-        quantiles, shares of zeros and non-finite values — never the tensor.
+        """Record how a tensor's values are spread at an epoch: a layer's
+        activations on a fixed sample, or a weight (``kind="weights"``).
+        Only a summary is kept — histogram, quantiles, shares of zeros and
+        non-finite values — never the tensor.
+
+        ``epoch`` defaults to the one being trained, as for
+        :meth:`log_batch`: the one after the last epoch logged with
+        :meth:`log`. Log it before that epoch's ``log``, or pass ``epoch``.
         """
         from .layers import KINDS, summarise
 
@@ -224,7 +230,7 @@ class Run:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
         if epoch is None:
-            epoch = self._epochs[-1] if self._epochs else 0
+            epoch = self._current_epoch
         self._add_summary(name, kind, epoch, summarise(values))
 
     def _add_summary(self, name: str, kind: str, epoch: int, summary: Any) -> None:
@@ -248,9 +254,9 @@ class Run:
             yield
         finally:
             self._deferring -= 1
-        if not self._deferring and self._deferred:
-            self._deferred = False
-            self._changed()
+            if not self._deferring and self._deferred:
+                self._deferred = False
+                self._changed()
 
     def _changed(self, final: bool = False) -> None:
         # Keras may run batch hooks in a worker thread; a display sent from

@@ -94,6 +94,7 @@ class Watcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._version = 0  # bumped when a poll changed anything
+        self._unreadable: set[str] = set()  # warned about once each
         self._runs: tuple[int, list[Run]] = (-1, [])
 
     @property
@@ -132,11 +133,22 @@ class Watcher:
     def poll(self) -> bool:
         changed = False
         for name in sorted(globbing.glob(self.pattern)):
-            if name not in self.followers:
+            if name not in self.followers and os.path.isfile(name):
                 self.followers[name] = FileFollower(Path(name))
                 changed = True
-        for follower in self.followers.values():
-            changed = follower.poll() or changed
+        for path, follower in self.followers.items():
+            try:
+                changed = follower.poll() or changed
+            except OSError as error:  # unreadable for now: the others go on
+                if path not in self._unreadable:
+                    self._unreadable.add(path)
+                    warnings.warn(
+                        f"cannot read {path} ({error}); trying again while watching",
+                        RuntimeWarning,
+                        stacklevel=2,
+                    )
+            else:
+                self._unreadable.discard(path)
         if changed:
             self._version += 1
         return changed
@@ -161,8 +173,10 @@ class Watcher:
                 due = self.display.due() if self.display.pending else self.every
                 self._stop.wait(min(self.every, max(0.02, due)))
         finally:
-            self.poll()
-            self.display.close()
+            try:
+                self.poll()  # what was written since the last poll
+            finally:
+                self.display.close()
 
     def start(self, block: bool) -> Watcher:
         self.display.start(track=False)

@@ -92,9 +92,13 @@ class KerasProbe:
     def weights(self) -> dict[str, Any]:
         found = {}
         for name, layer in self.layers:
+            prefix = f"{getattr(layer, 'path', None) or layer.name}/"
             for weight in layer.weights:
-                short = weight.path.rsplit("/", 1)[-1] if weight.path else weight.name
-                found[f"{name}/{short}"] = weight
+                # The path inside the layer: a MultiHeadAttention's
+                # query/kernel and key/kernel stay apart.
+                path = weight.path or weight.name
+                inner = path[len(prefix) :] if path.startswith(prefix) else path
+                found[f"{name}/{inner}"] = weight
         return found
 
 
@@ -127,13 +131,16 @@ class TorchProbe:
             return keep
 
         handles = [m.register_forward_hook(hook(n)) for n, m in self.layers]
-        training = self.module.training
+        # Each submodule's own mode: a part the user froze in eval mode (a
+        # BatchNorm) must stay so.
+        modes = [(m, m.training) for m in self.module.modules()]
         try:
             self.module.eval()
             with torch.no_grad():
                 self.module(_to_device(sample, self.module))
         finally:
-            self.module.train(training)
+            for module, training in modes:
+                module.training = training
             for handle in handles:
                 handle.remove()
         return {name: seen[name] for name, _ in self.layers if name in seen}
