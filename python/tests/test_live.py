@@ -350,3 +350,17 @@ def test_costly_updates_are_spaced_by_their_cost(shell):
     # at most one update per 25 x 20 ms, plus the final one
     assert 2 <= sent <= 1.5 / (0.02 * COST_FACTOR) + 2
     assert shell.messages[-1]["data"]["text/plain"] == "panel"
+
+
+def test_a_held_back_change_is_sent_when_its_time_comes(shell):
+    """After a fast epoch the next may take minutes: the panel must not wait
+    for it to show the fast one."""
+    run = tc.Run("uneven")
+    with run.live(every=0.3):
+        run.log(0, loss=1.0)  # sent at once
+        run.log(1, loss=0.5)  # within 0.3 s: held back
+        held = len(updates(shell))
+        time.sleep(0.8)  # a long epoch: nothing else changes
+        shown = updates(shell)[-1]["data"][MIME_TYPE]["runs"][0]
+        assert len(updates(shell)) == held + 1
+        assert shown["epochs"] == [1, 2] and shown["status"] == "running"

@@ -12,7 +12,9 @@ panel, see ``traincurves.static``): it is drawn once, for the last update.
 
 from __future__ import annotations
 
+import contextvars
 import os
+import threading
 import time
 import warnings
 import weakref
@@ -95,6 +97,12 @@ class LiveDisplay:
         self._pending = False
         self._warned = False
         self.cell: int | None = None  # execution count of the cell it began in
+        # A change held back by the throttle is sent by a timer when its
+        # time comes, not only with the next change: after a fast epoch the
+        # next may take minutes. Sends are serialised by the lock.
+        self._lock = threading.RLock()
+        self._timer: threading.Timer | None = None
+        self._context: contextvars.Context | None = None
 
     def start(self, track: bool = True) -> None:
         """Display it; ``track``: finish its runs if the cell fails."""
@@ -106,6 +114,8 @@ class LiveDisplay:
             self._handle = display(self._build(False), raw=True, display_id=True)
             self._last = time.monotonic()
             self.sent += 1
+            # The timer's sends run in this cell's context: same output area.
+            self._context = contextvars.copy_context()
             if track:
                 _track(self)
         except Exception as error:  # never break training for a display
@@ -116,15 +126,34 @@ class LiveDisplay:
         self._pending = True
         self.tick()
 
+    def _schedule(self) -> None:
+        if self._timer is not None or self._handle is None or self._context is None:
+            return
+        self._timer = threading.Timer(max(0.01, self.due()), self._send_later)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _send_later(self) -> None:
+        self._timer = None
+        context = self._context
+        if context is not None and self._pending:
+            context.copy().run(self.tick)
+
     @property
     def pending(self) -> bool:
         """A change is held back, waiting for its time."""
         return self._pending and self._handle is not None
 
     def tick(self) -> None:
-        """Send a held-back change if its time has come."""
-        if self._pending and self.due() <= 0:
-            self.flush()
+        """Send a held-back change if its time has come, else make sure a
+        timer will."""
+        if not self._pending:
+            return
+        with self._lock:  # the timer thread and the training loop both come here
+            if self.due() <= 0:
+                self._flush(False)
+                return
+        self._schedule()
 
     def due(self) -> float:
         """Seconds until the next update may be sent (<= 0: now)."""
@@ -132,6 +161,10 @@ class LiveDisplay:
 
     def flush(self, final: bool = False) -> None:
         """Send the current state if anything changed since the last send."""
+        with self._lock:
+            self._flush(final)
+
+    def _flush(self, final: bool) -> None:
         if not self._pending or self._handle is None:
             return
         self._pending = False
@@ -153,6 +186,9 @@ class LiveDisplay:
     def close(self) -> None:
         """Send the final state: always, after the throttle interval (at most
         a second) so the last message does not exceed the update rate."""
+        timer = self._timer
+        if timer is not None:
+            timer.cancel()
         self._pending = True
         if self._handle is not None:
             wait = self.every - (time.monotonic() - self._last)

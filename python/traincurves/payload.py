@@ -50,6 +50,7 @@ kernel uses, and listed in ``nonfinite``. The renderer's validator
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Iterable
 from typing import Any
@@ -336,9 +337,14 @@ def bundle(
     ``static``: include the picture (default: see :func:`wants_static`).
     """
     runs = list(runs)
-    text = summary(runs) if len(runs) == 1 else table(runs, metrics)
-    cap = _live_cap(runs)
-    data = payload(runs, metrics, cap, live=cap is not None)
+    with contextlib.ExitStack() as locked:
+        # Each run as of one moment, though training goes on in another thread;
+        # always in the same order, so two builders cannot deadlock.
+        for run in sorted(set(runs), key=id):
+            locked.enter_context(run._lock)
+        text = summary(runs) if len(runs) == 1 else table(runs, metrics)
+        cap = _live_cap(runs)
+        data = payload(runs, metrics, cap, live=cap is not None)
     result = {MIME_TYPE: data, "text/plain": text}
     if wants_static(runs, static):
         picture = _picture(data)

@@ -93,6 +93,10 @@ class Run:
         self._batch_rows: tuple[int, list[tuple], int] | None = None
         self._current_epoch = 0
         self._live: Any = None
+        # Held while the epoch data changes and while a payload is built from
+        # it: a live panel's held-back update is sent from a timer thread.
+        # Never held while a display is updated (see _changed's callers).
+        self._lock = threading.RLock()
         self._deferring = 0  # inside _one_change
         self._deferred = False
         self._registered = False
@@ -143,23 +147,24 @@ class Run:
         parsed = {}
         for name, value in values.items():
             parsed[name] = to_float(value, name, f"at epoch {epoch}")
-        row = self._row(epoch)
-        self._stats.changed(row)
-        self._epoch_reducer.invalidate(row)
-        for name, value in parsed.items():
-            if name not in self._values:
-                self._values[name] = [None] * len(self._epochs)
-                self._compact[name] = [None] * len(self._epochs)
-            self._values[name][row] = value
-            self._compact[name][row] = compact(value)
-        if time is None and self.started is not None:
-            time = _now() - self.started
-        self._times[row] = time
-        self._compact_times[row] = None if time is None else round(time, 3)
-        for writer in self._writers:
-            writer.epoch(epoch, time, parsed)
-        self._current_epoch = max(self._current_epoch, epoch + 1)
-        self._epoch_version += 1
+        with self._lock:  # a live panel may be read from its timer thread
+            row = self._row(epoch)
+            self._stats.changed(row)
+            self._epoch_reducer.invalidate(row)
+            for name, value in parsed.items():
+                if name not in self._values:
+                    self._values[name] = [None] * len(self._epochs)
+                    self._compact[name] = [None] * len(self._epochs)
+                self._values[name][row] = value
+                self._compact[name][row] = compact(value)
+            if time is None and self.started is not None:
+                time = _now() - self.started
+            self._times[row] = time
+            self._compact_times[row] = None if time is None else round(time, 3)
+            for writer in self._writers:
+                writer.epoch(epoch, time, parsed)
+            self._current_epoch = max(self._current_epoch, epoch + 1)
+            self._epoch_version += 1
         self._changed()
 
     def log_batch(
@@ -236,12 +241,13 @@ class Run:
     def _add_summary(self, name: str, kind: str, epoch: int, summary: Any) -> None:
         from .layers import Distribution
 
-        found = self.distributions.get(name)
-        if found is None:
-            found = self.distributions[name] = Distribution(name, kind)
-        found.add(epoch, summary)
-        for writer in self._writers:
-            writer.distribution(name, kind, epoch, summary)
+        with self._lock:
+            found = self.distributions.get(name)
+            if found is None:
+                found = self.distributions[name] = Distribution(name, kind)
+            found.add(epoch, summary)
+            for writer in self._writers:
+                writer.distribution(name, kind, epoch, summary)
         self._changed()
 
     @contextlib.contextmanager
@@ -251,7 +257,8 @@ class Run:
         back by the throttle until the next epoch."""
         self._deferring += 1
         try:
-            yield
+            with self._lock:  # nothing in between is read by a live panel
+                yield
         finally:
             self._deferring -= 1
             if not self._deferring and self._deferred:
