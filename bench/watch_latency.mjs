@@ -67,7 +67,7 @@ with open("kernel.pid", "w") as f:
     f.write(str(os.getpid()))
 
 TRACE = {"polls": [], "builds": [], "sends": []}
-_poll, _bundle, _flush = Watcher.poll, Watcher._bundle, LiveDisplay.flush
+_poll, _bundle, _flush = Watcher.poll, Watcher._bundle, LiveDisplay._flush
 
 def _timed_poll(self, *args, **kwargs):
     t0 = time.time()
@@ -88,7 +88,7 @@ def _timed_flush(self, *args, **kwargs):
         TRACE["sends"].append((t0, time.time()))
 
 Watcher.poll, Watcher._bundle = _timed_poll, _timed_bundle
-LiveDisplay.flush = _timed_flush
+LiveDisplay._flush = _timed_flush
 
 watcher = tc.watch(${JSON.stringify(join(folder, '*.jsonl'))}, timeout=${timeout})
 
