@@ -41,6 +41,11 @@ WORKER = textwrap.dedent(
     # still talks to it aborts.
     dist.barrier()
     dist.destroy_process_group()
+    # gloo's threads can still be winding down when the interpreter's C++
+    # destructors run, which aborts ("terminate called without an active
+    # exception") after all the work is done: the files are closed, leave now.
+    sys.stdout.flush()
+    os._exit(0)
     """
 )
 

@@ -319,3 +319,26 @@ def test_a_panel_without_metrics_has_no_picture():
     run = tc.Run("layers only")
     run.finish()
     assert SVG not in bundle([run])
+
+
+def test_layer_distributions_are_drawn_as_band_charts():
+    tree = parse(svg([fixture_run("distributions")]))
+    layers = tree.findall(f".//{NS}path[@class='tc-layer']")
+    assert [p.get("data-layer") for p in layers] == [
+        "hidden",
+        "dying",
+        "logits",
+        "hidden/kernel",
+    ]
+    words = " ".join(t.text or "" for t in tree.iter(f"{NS}text"))
+    assert "Distributions" in words and "hidden/kernel (weights)" in words
+    assert "dead @ 6" in words and "exploding @ 5" in words
+    # a snapshot of layers alone, with a hostile name, still gets a picture
+    snapshot = tc.Run("snapshot")
+    snapshot.log_distribution('<script>alert(1)</script>" onload="x', [0.0, 1.0, 2.0])
+    snapshot.finish()
+    picture = bundle([snapshot])[SVG]
+    tree = parse(picture)
+    assert not tree.findall(f".//{NS}script")
+    assert all(not k.startswith("on") for e in tree.iter() for k in e.attrib)
+    assert "<script>" not in picture

@@ -385,11 +385,11 @@ _picture_failed = False
 def _picture(data: dict[str, Any]) -> str | None:
     """The SVG of a payload; a failure costs the picture, never the panel.
 
-    Without any metric (a snapshot of layer distributions, which the picture
-    does not draw) there is nothing to picture: the text says more.
+    With neither a metric nor a layer distribution there is nothing to
+    picture: the text says more.
     """
     global _picture_failed
-    if not any(run["metrics"] for run in data["runs"]):
+    if not any(run["metrics"] or run.get("distributions") for run in data["runs"]):
         return None
     try:
         from .static import render

@@ -648,6 +648,120 @@ def _band(
     return out
 
 
+# -- layer distributions --------------------------------------------------------
+
+LAYER_HEIGHT = 190
+MAX_LAYERS = 8  # the picture stays small; the panel has them all
+LAYER_COLOR = SPLIT_COLORS["train"]
+
+
+def _layers(runs: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """(label, distribution) of every run, the run's name first when several."""
+    several = len(runs) > 1
+    return [
+        (f"{run['name']} · {d['name']}" if several else d["name"], d)
+        for run in runs
+        for d in run.get("distributions", [])
+    ]
+
+
+def _layer_chart(
+    box: tuple[float, float, float, float], label: str, dist: dict
+) -> list[str]:
+    """A layer's quantiles over the epochs, as the panel's band chart: the
+    median with its 25-75 % and 5-95 % bands, and the hints' epochs marked."""
+    x, y, w, h = box
+    kind = {"weights": " (weights)", "gradients": " (gradient norms)"}.get(
+        dist["kind"], ""
+    )
+    zeros = dist["zeros"][-1] if dist["zeros"] else None
+    facts = f"{zeros * 100:.3g} % zeros" if zeros is not None else ""
+    out = [
+        _label(
+            x + 4, y + 14, _text(label + kind, 60), 13, TEXT, extra=' font-weight="600"'
+        ),
+        _label(x + w - 4, y + 14, _text(facts), 11, anchor="end"),
+    ]
+    q, epochs = dist["quantiles"], dist["epochs"]
+    ys = [v for key in ("p5", "p50", "p95") for v in q[key] if v is not None]
+    if not ys or not epochs:
+        out.append(_label(x + w / 2, y + h / 2, "no finite values", anchor="middle"))
+        return out
+    x0, x1 = math.floor(min(epochs)), max(epochs)
+    if x1 <= x0:
+        x0, x1 = x0 - 1, x1 + 1
+    y0, y1, ystep = y_domain(ys)
+    yticks = [(t, tick_text(t, ystep)) for t in ticks(y0, y1, ystep)]
+    left = x + 10 + max(_width(text, 11) for _, text in yticks)
+    scale = _Scale((left, y + 28, x + w - 14, y + h - 32), (x0, x1), (y0, y1))
+    out += _axes(scale, yticks)
+    out += _band(epochs, {"low": q["p5"], "high": q["p95"]}, scale, LAYER_COLOR)
+    out += _band(epochs, {"low": q["p25"], "high": q["p75"]}, scale, LAYER_COLOR)
+    median = list(zip(epochs, q["p50"]))
+    out.append(
+        f'<path class="tc-layer" data-layer="{_attr(dist["name"], 80)}" '
+        f'd="{path_data(reduce(median, MAX_POINTS), scale)}" fill="none" '
+        f'stroke="{LAYER_COLOR}" stroke-width="2" stroke-linejoin="round" '
+        'stroke-linecap="round"/>'
+    )
+    for hint in dist.get("hints", []):
+        epoch = hint.get("epoch")
+        if isinstance(epoch, (int, float)) and x0 <= epoch <= x1:
+            hx = scale.x(epoch)
+            out.append(
+                _line(hx, scale.top, hx, scale.bottom, WARN, ' stroke-dasharray="2 3"')
+            )
+            out.append(
+                _label(
+                    hx - 4,
+                    scale.top + 12,
+                    _text(f"{hint['kind']} @ {epoch}"),
+                    11,
+                    WARN,
+                    "end",
+                    HALO,
+                )
+            )
+    return out
+
+
+def _layer_section(runs: list[dict[str, Any]], top: float) -> tuple[list[str], float]:
+    """The panel's Distributions section as band charts, two to a row."""
+    layers = _layers(runs)
+    if not layers:
+        return [], top
+    shown = layers[:MAX_LAYERS]
+    more = (
+        f" (the first {len(shown)} of {len(layers)})"
+        if len(layers) > len(shown)
+        else ""
+    )
+    out = [
+        _label(
+            PAD + 4,
+            top + 14,
+            "Distributions" + more,
+            14,
+            TEXT,
+            extra=' font-weight="600"',
+        ),
+        _label(
+            PAD + 4,
+            top + 30,
+            "median, 25-75 % and 5-95 % of each layer's values per epoch",
+            11,
+        ),
+    ]
+    top += 40
+    width = (WIDTH - 2 * PAD - GAP) / 2
+    for start in range(0, len(shown), 2):
+        for column, (label, dist) in enumerate(shown[start : start + 2]):
+            box = (PAD + column * (width + GAP), top, width, LAYER_HEIGHT)
+            out += _layer_chart(box, label, dist)
+        top += LAYER_HEIGHT + GAP
+    return out, top
+
+
 # -- the title ------------------------------------------------------------------
 
 
@@ -732,13 +846,28 @@ def _findings_list(runs: list[dict[str, Any]], y: float) -> tuple[list[str], flo
     """The findings under the charts, as the panel lists them: what, then
     what to try. The first six; the text summary has them all."""
     out: list[str] = []
-    listed = [(run, f) for run in runs for f in run["findings"]][:6]
+    # The layers' hints after the findings, as the panel lists them.
+    hints = [
+        {
+            **hint,
+            "severity": "error" if hint["kind"] == "exploding" else "warning",
+            "start": hint["epoch"],
+            "end": None,
+        }
+        for run in runs
+        for d in run.get("distributions", [])
+        for hint in d.get("hints", [])
+    ]
+    listed = [(run, f) for run in runs for f in run["findings"]]
+    listed = (listed + [(runs[0], h) for h in hints] if len(runs) == 1 else listed)[:6]
     for run, finding in listed:
         who = f"{run['name']}: " if len(runs) > 1 else ""
-        what = (
-            f"{who}{finding['kind']}, epochs {finding['start']}-{finding['end']}: "
-            f"{finding['message']}"
+        epochs = (
+            f"epoch {finding['start']}"
+            if finding["end"] is None
+            else f"epochs {finding['start']}-{finding['end']}"
         )
+        what = f"{who}{finding['kind']}, {epochs}: {finding['message']}"
         color = _severity_color(finding["severity"])
         out += [
             f'<circle class="tc-finding-item" cx="{PAD + 8}" cy="{_n(y - 4)}" r="3.5" '
@@ -780,9 +909,11 @@ def render(data: dict[str, Any]) -> str:
             box = (PAD + column * (width + GAP), top, width, height)
             out += _chart(box, rows, family, metrics, runs, colors)
         top += height + GAP
-    if not charts:
+    if not charts and not _layers(runs):
         out.append(_label(PAD + 4, top + 8, "no metrics logged yet"))
         top += 20
+    layers, top = _layer_section(runs, top)
+    out += layers
     listed, bottom = _findings_list(runs, top + 6)
     out += listed
     # Below the last chart (its box ends a gap above ``top``) or the last finding.

@@ -166,17 +166,20 @@ test('the executed demo notebook exported to HTML keeps a picture of each traini
   const pictures = [
     ...html.matchAll(/src="data:image\/svg\+xml;base64,([^"]+)"/g)
   ].map(m => Buffer.from(m[1], 'base64').toString('utf-8'));
-  // the live digits-mlp run, the early-stopped one, the Run shown again
-  expect(pictures).toHaveLength(3);
+  // the live digits-mlp run with its layers, the early-stopped one, the Run
+  // shown again, and the snapshot of the trained model's layers
+  expect(pictures).toHaveLength(4);
   expect(pictures[0]).toContain('digits-mlp (finished)');
+  expect(pictures[0].match(/class="tc-layer"/g)).toHaveLength(3);
   expect(pictures[1]).toContain('wide-fast (stopped early');
+  expect(pictures[3]).toContain('data-layer="hidden_2/kernel"');
 
   await page.route(/^(?!file:)/, route => route.abort());
   await page.goto(`file://${path.join(folder, 'demo.html')}`, {
     waitUntil: 'domcontentloaded'
   });
   const images = page.locator('.jp-RenderedSVG img');
-  await expect(images).toHaveCount(3);
+  await expect(images).toHaveCount(4);
   const second = images.nth(1);
   await second.scrollIntoViewIfNeeded();
   await expect
