@@ -8,10 +8,9 @@ is timed on its own. Target: at most 5 % of an epoch.
 Run: ``.venv/bin/python bench/layers_overhead.py``.
 """
 
-import json
 import textwrap
 
-from jupyter_client.manager import start_new_kernel
+from kernel import run_in_kernel
 
 KERNEL_CODE = textwrap.dedent(
     """
@@ -79,21 +78,7 @@ KERNEL_CODE = textwrap.dedent(
 
 
 def main() -> None:
-    km, kc = start_new_kernel(kernel_name="python3")
-    lines: list[str] = []
-    try:
-        kc.execute_interactive(
-            KERNEL_CODE,
-            timeout=900,
-            output_hook=lambda msg: lines.append(msg["content"].get("text", "")),
-        )
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-    text = "".join(lines)
-    if "RESULT" not in text:
-        raise SystemExit(f"the benchmark failed in the kernel:\n{text}")
-    out = json.loads(text.split("RESULT", 1)[1].splitlines()[0])
+    out = run_in_kernel(KERNEL_CODE)
     plain, layers, probe = out["plain"], out["layers"], out["probe"]
     print(
         "Layer distributions: 3 layers, 256-sample batch, demo model (85 steps/epoch)"

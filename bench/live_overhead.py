@@ -7,10 +7,9 @@ bundle when the throttle lets an update through) at 10, 100 and 1000 epochs of
 ``batches=True``. Run: ``.venv/bin/python bench/live_overhead.py``.
 """
 
-import json
 import textwrap
 
-from jupyter_client.manager import start_new_kernel
+from kernel import run_in_kernel
 
 KERNEL_CODE = textwrap.dedent(
     """
@@ -122,21 +121,7 @@ KERNEL_CODE = textwrap.dedent(
 
 
 def main() -> None:
-    km, kc = start_new_kernel(kernel_name="python3")
-    lines: list[str] = []
-    try:
-        kc.execute_interactive(
-            KERNEL_CODE,
-            timeout=900,
-            output_hook=lambda msg: lines.append(msg["content"].get("text", "")),
-        )
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-    text = "".join(lines)
-    if "RESULT" not in text:
-        raise SystemExit(f"the benchmark failed in the kernel:\n{text}")
-    out = json.loads(text.split("RESULT", 1)[1].splitlines()[0])
+    out = run_in_kernel(KERNEL_CODE)
 
     print("on_epoch_end cost, median ms, history of N epochs x 4 metrics (real kernel)")
     print(

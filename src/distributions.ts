@@ -220,6 +220,21 @@ function tooltipStyle(theme: Theme) {
   };
 }
 
+/** A tooltip for the hovered x, its text made from that point's index. */
+function axisTooltip(theme: Theme, text: (index: number) => string) {
+  return {
+    ...tooltipStyle(theme),
+    trigger: 'axis' as const,
+    axisPointer: { type: 'line' as const, lineStyle: { color: theme.axis } },
+    formatter: (params: unknown) => {
+      const first = (Array.isArray(params) ? params[0] : params) as {
+        dataIndex?: number;
+      };
+      return text(first?.dataIndex ?? -1);
+    }
+  };
+}
+
 function tooltipRow(name: string, value: string, swatch?: string): string {
   const mark = swatch
     ? `<span class="tc-tooltip-swatch" style="background:${escapeHTML(swatch)}"></span>`
@@ -387,17 +402,9 @@ export function quantileBandOption(
   return {
     ...base(theme, 'quantiles', opts.animation ?? false),
     grid: { left: 56, right: 16, top: 34, bottom: 40 },
-    tooltip: {
-      ...tooltipStyle(theme),
-      trigger: 'axis',
-      axisPointer: { type: 'line', lineStyle: { color: theme.axis } },
-      formatter: (params: unknown) => {
-        const first = (Array.isArray(params) ? params[0] : params) as {
-          dataIndex?: number;
-        };
-        return quantileTooltip(dist, first?.dataIndex ?? -1, opts.label);
-      }
-    },
+    tooltip: axisTooltip(theme, index =>
+      quantileTooltip(dist, index, opts.label)
+    ),
     xAxis: {
       type: 'value',
       name: 'epoch',
@@ -630,29 +637,20 @@ export function histogramOption(
       opts.animation ?? false
     ),
     grid: { left: 56, right: 16, top: 34, bottom: 40 },
-    tooltip: {
-      ...tooltipStyle(theme),
-      trigger: 'axis',
-      axisPointer: { type: 'line', lineStyle: { color: theme.axis } },
-      formatter: (params: unknown) => {
-        const first = (Array.isArray(params) ? params[0] : params) as {
-          dataIndex?: number;
-        };
-        const b = first?.dataIndex ?? -1;
-        if (b < 0 || b >= bins.length) {
-          return '';
-        }
-        const [a, z] = bins[b];
-        return (
-          tooltipTitle(opts.label, what) +
-          tooltipRow(
-            'values',
-            a === z ? formatValue(a) : `${formatValue(a)} – ${formatValue(z)}`
-          ) +
-          tooltipRow('share', formatShare(shares[b]))
-        );
+    tooltip: axisTooltip(theme, b => {
+      if (b < 0 || b >= bins.length) {
+        return '';
       }
-    },
+      const [a, z] = bins[b];
+      return (
+        tooltipTitle(opts.label, what) +
+        tooltipRow(
+          'values',
+          a === z ? formatValue(a) : `${formatValue(a)} – ${formatValue(z)}`
+        ) +
+        tooltipRow('share', formatShare(shares[b]))
+      );
+    }),
     xAxis: scale
       ? valueScale(theme, scale, 'bottom')
       : {

@@ -12,7 +12,7 @@ import {
   DistributionRow,
   latestFacts
 } from './distributions';
-import type { ECharts } from './echarts';
+import { fitChart, type ECharts } from './echarts';
 import { renderFindingItem } from './findings';
 import type { RunPayload } from './payload';
 import type { Theme } from './theme';
@@ -191,15 +191,7 @@ export class DistributionSection {
   resize(): void {
     for (const row of this._rows.values()) {
       for (const { node, chart } of row.entries.values()) {
-        const width = node.clientWidth;
-        const height = node.clientHeight;
-        if (
-          width > 0 &&
-          height > 0 &&
-          (width !== chart.getWidth() || height !== chart.getHeight())
-        ) {
-          chart.resize({ width: 'auto', height: 'auto' });
-        }
+        fitChart(node, chart);
       }
     }
   }

@@ -12,7 +12,7 @@ import { Widget } from '@lumino/widgets';
 import type { EChartsType } from 'echarts/core';
 
 import { runColors } from './compare';
-import { ECharts, loadECharts } from './echarts';
+import { ECharts, fitChart, loadECharts } from './echarts';
 import { renderComparisonHeader, renderHeader, STATUS_TEXT } from './header';
 import type { RunFinder } from './notebook';
 import { createToolbar, Toolbar } from './controls';
@@ -568,15 +568,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
       return;
     }
     for (const { node, chart } of this._charts.values()) {
-      const width = node.clientWidth;
-      const height = node.clientHeight;
-      if (
-        width > 0 &&
-        height > 0 &&
-        (width !== chart.getWidth() || height !== chart.getHeight())
-      ) {
-        chart.resize({ width: 'auto', height: 'auto' });
-      }
+      fitChart(node, chart);
     }
     this._distributions.resize();
   }

@@ -438,14 +438,8 @@ def _chart(
         band = run["bands"].get(metric)
         if band:
             ys += [v for v in (*band["low"], *band["high"]) if v is not None]
-    x0, x1 = math.floor(min(xs)), max(xs)
-    if x1 <= x0:
-        x0, x1 = x0 - 1, x1 + 1
-    y0, y1, ystep = y_domain(ys)
-    yticks = [(t, tick_text(t, ystep)) for t in ticks(y0, y1, ystep)]
-    left = x + 10 + max(_width(text, 11) for _, text in yticks)
     top = y + 34 + 17 * (legend_rows - 1) + 14
-    scale = _Scale((left, top, x + w - 14, y + h - 32), (x0, x1), (y0, y1))
+    scale, yticks = _plot_area(box, top, xs, ys)
 
     single = len(runs) == 1
     if single:  # several runs' ranges would cover each other: listed below
@@ -470,6 +464,25 @@ def _chart(
             fill = BEST if single else colors[run["id"]]
             out += _best(scale, best, fill, label=single)
     return out
+
+
+def _plot_area(
+    box: tuple[float, float, float, float],
+    top: float,
+    xs: Sequence[float],
+    ys: Sequence[float],
+) -> tuple[_Scale, list[tuple[float, str]]]:
+    """A chart's plot area in ``box`` from ``top`` down, fitted to the data,
+    and its y ticks (their labels set how far in the plot starts)."""
+    x, _, w, h = box
+    x0, x1 = math.floor(min(xs)), max(xs)
+    if x1 <= x0:
+        x0, x1 = x0 - 1, x1 + 1
+    y0, y1, ystep = y_domain(ys)
+    yticks = [(t, tick_text(t, ystep)) for t in ticks(y0, y1, ystep)]
+    left = x + 10 + max(_width(text, 11) for _, text in yticks)
+    scale = _Scale((left, top, x + w - 14, box[1] + h - 32), (x0, x1), (y0, y1))
+    return scale, yticks
 
 
 def _axes(scale: _Scale, yticks: list[tuple[float, str]]) -> list[str]:
@@ -687,13 +700,7 @@ def _layer_chart(
     if not ys or not epochs:
         out.append(_label(x + w / 2, y + h / 2, "no finite values", anchor="middle"))
         return out
-    x0, x1 = math.floor(min(epochs)), max(epochs)
-    if x1 <= x0:
-        x0, x1 = x0 - 1, x1 + 1
-    y0, y1, ystep = y_domain(ys)
-    yticks = [(t, tick_text(t, ystep)) for t in ticks(y0, y1, ystep)]
-    left = x + 10 + max(_width(text, 11) for _, text in yticks)
-    scale = _Scale((left, y + 28, x + w - 14, y + h - 32), (x0, x1), (y0, y1))
+    scale, yticks = _plot_area(box, y + 28, epochs, ys)
     out += _axes(scale, yticks)
     out += _band(epochs, {"low": q["p5"], "high": q["p95"]}, scale, LAYER_COLOR)
     out += _band(epochs, {"low": q["p25"], "high": q["p75"]}, scale, LAYER_COLOR)
@@ -706,7 +713,7 @@ def _layer_chart(
     )
     for hint in dist.get("hints", []):
         epoch = hint.get("epoch")
-        if isinstance(epoch, (int, float)) and x0 <= epoch <= x1:
+        if isinstance(epoch, (int, float)) and scale.x0 <= epoch <= scale.x1:
             hx = scale.x(epoch)
             out.append(
                 _line(hx, scale.top, hx, scale.bottom, WARN, ' stroke-dasharray="2 3"')
