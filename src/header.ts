@@ -4,6 +4,7 @@
  */
 
 import { formatDuration, formatValue } from './format';
+import type { Liveness } from './kernels';
 import { familiesOf, splitOf } from './metrics';
 import type { RunPayload, Status } from './payload';
 
@@ -14,6 +15,30 @@ export const STATUS_TEXT: Record<Status, string> = {
   interrupted: 'interrupted',
   failed: 'failed'
 };
+
+/** What a running run whose kernel can no longer update it is shown as. */
+export const STALE_TEXT: Record<Exclude<Liveness, 'live'>, [string, string]> = {
+  saved: [
+    'running when last saved',
+    'Training was still running when this output was saved; no kernel is ' +
+      'updating it now. It shows the epochs logged until then.'
+  ],
+  restarted: [
+    'kernel restarted',
+    'The kernel restarted before the run ended: it shows the epochs logged ' +
+      'until then.'
+  ],
+  stopped: [
+    'kernel stopped',
+    'The kernel stopped before the run ended: it shows the epochs logged ' +
+      'until then.'
+  ]
+};
+
+/** Whether a run is still training and its panel still updated. */
+export function isLive(run: RunPayload, liveness: Liveness): boolean {
+  return run.status === 'running' && liveness === 'live';
+}
 
 /** The latest logged value of a metric and its epoch. */
 export function latest(
@@ -38,11 +63,14 @@ export function secondsPerEpoch(run: RunPayload): number | null {
 }
 
 /** One-line description of how far the run got. */
-export function progressText(run: RunPayload): string {
+export function progressText(
+  run: RunPayload,
+  liveness: Liveness = 'live'
+): string {
   const count = run.epochCount;
   const { total, elapsed } = run.progress;
   const parts: string[] = [];
-  if (run.status === 'running' && total) {
+  if (isLive(run, liveness) && total) {
     parts.push(`epoch ${run.progress.epoch}/${total}`);
     if (elapsed !== null) {
       parts.push(`${formatDuration(elapsed)} elapsed`);
@@ -81,9 +109,12 @@ export function progressText(run: RunPayload): string {
 }
 
 /** Share of planned epochs done, for the progress bar of a running run. */
-export function progressFraction(run: RunPayload): number | null {
+export function progressFraction(
+  run: RunPayload,
+  liveness: Liveness = 'live'
+): number | null {
   const total = run.progress.total;
-  if (run.status !== 'running' || !total) {
+  if (!isLive(run, liveness) || !total) {
     return null;
   }
   return Math.min(1, Math.max(0, run.progress.epoch / total));
@@ -98,17 +129,37 @@ function el(tag: string, className: string, text?: string): HTMLElement {
   return node;
 }
 
-export function renderHeader(run: RunPayload): HTMLElement {
+/**
+ * `liveness`: whether the kernel that produced a running run can still
+ * update it (see kernels.ts); a run that cannot says so instead of `running`.
+ */
+export function renderHeader(
+  run: RunPayload,
+  liveness: Liveness = 'live'
+): HTMLElement {
   const header = el('div', 'tc-header');
   const title = el('div', 'tc-title');
+  const stale =
+    run.status === 'running' && liveness !== 'live'
+      ? STALE_TEXT[liveness]
+      : null;
   title.append(
     el('span', 'tc-name', run.name),
-    el('span', `tc-status tc-status-${run.status}`, STATUS_TEXT[run.status]),
-    el('span', 'tc-progress', progressText(run))
+    stale
+      ? el('span', `tc-status tc-status-stale tc-status-${liveness}`, stale[0])
+      : el(
+          'span',
+          `tc-status tc-status-${run.status}`,
+          STATUS_TEXT[run.status]
+        ),
+    el('span', 'tc-progress', progressText(run, liveness))
   );
   header.append(title);
+  if (stale) {
+    header.append(el('div', 'tc-note tc-stale', stale[1]));
+  }
 
-  const fraction = progressFraction(run);
+  const fraction = progressFraction(run, liveness);
   if (fraction !== null) {
     const bar = el('div', 'tc-progressbar');
     bar.setAttribute('role', 'progressbar');
@@ -202,16 +253,25 @@ export function renderHeader(run: RunPayload): HTMLElement {
 }
 
 /** The header of a panel comparing runs: the table under the charts says more. */
-export function renderComparisonHeader(runs: RunPayload[]): HTMLElement {
+export function renderComparisonHeader(
+  runs: RunPayload[],
+  liveness: Liveness = 'live'
+): HTMLElement {
   const header = el('div', 'tc-header');
   const title = el('div', 'tc-title');
   const running = runs.filter(run => run.status === 'running').length;
+  const what = {
+    live: 'running',
+    saved: 'running when last saved',
+    restarted: 'running when the kernel restarted',
+    stopped: 'running when the kernel stopped'
+  }[liveness];
   title.append(
     el('span', 'tc-name', 'comparison'),
     el(
       'span',
       'tc-progress',
-      `${runs.length} runs` + (running ? ` · ${running} running` : '')
+      `${runs.length} runs` + (running ? ` · ${running} ${what}` : '')
     )
   );
   header.append(title);

@@ -8,11 +8,13 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { IThemeManager } from '@jupyterlab/apputils';
+import { IConsoleTracker } from '@jupyterlab/console';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
+import { watchKernel } from './kernels';
 import { notebookRunFinder } from './notebook';
 import { MIME_TYPE } from './payload';
 import { readSettings } from './settings';
@@ -36,17 +38,31 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: 'Interactive training curves for traincurves outputs.',
   autoStart: true,
   requires: [IRenderMimeRegistry],
-  optional: [ISettingRegistry, IThemeManager, INotebookTracker],
+  optional: [
+    ISettingRegistry,
+    IThemeManager,
+    INotebookTracker,
+    IConsoleTracker
+  ],
   activate: (
     _app: JupyterFrontEnd,
     rendermime: IRenderMimeRegistry,
     settingRegistry: ISettingRegistry | null,
     themeManager: IThemeManager | null,
-    notebooks: INotebookTracker | null
+    notebooks: INotebookTracker | null,
+    consoles: IConsoleTracker | null
   ) => {
     rendermime.addFactory(rendererFactory, 40);
     if (notebooks) {
       TrainCurvesPanel.findRuns = notebookRunFinder(notebooks);
+    }
+    // Follow each kernel from the start: a panel must know whether the
+    // kernel that sends its updates is still the one running.
+    for (const tracker of [notebooks, consoles]) {
+      tracker?.forEach(panel => watchKernel(panel.sessionContext));
+      tracker?.widgetAdded.connect((_, panel) =>
+        watchKernel(panel.sessionContext)
+      );
     }
     themeManager?.themeChanged.connect(() => {
       // The new theme's CSS variables apply on the next frame.

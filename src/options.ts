@@ -61,7 +61,12 @@ function epochX(
   return xOf(run, epoch, run.epochs.indexOf(epoch), mode);
 }
 
-/** Points of one metric after the controls: [x, y], y null for a gap. */
+/**
+ * Points of one metric after the controls: [x, y]. Epochs where the metric
+ * was not logged (validation every k epochs) are left out so the line joins
+ * its neighbours; NaN/inf stay as null so the line breaks there. `raw` is
+ * before smoothing (drawn faint behind `shown`), both after delta and x axis.
+ */
 export function curve(
   run: RunPayload,
   metric: string,
@@ -162,26 +167,6 @@ export function nonfiniteStarts(
     previous = epoch;
   }
   return starts;
-}
-
-/**
- * [epoch, value] points of one metric. Epochs where the metric was not logged
- * (validation every k epochs) are left out so the line joins its neighbours;
- * NaN/inf stay as null so the line breaks there.
- */
-export function seriesData(
-  run: RunPayload,
-  metric: string
-): [number, number | null][] {
-  const values = run.metrics[metric];
-  const bad = new Set((run.nonfinite[metric] ?? []).map(([epoch]) => epoch));
-  const points: [number, number | null][] = [];
-  run.epochs.forEach((epoch, i) => {
-    if (values[i] !== null || bad.has(epoch)) {
-      points.push([epoch, values[i]]);
-    }
-  });
-  return points;
 }
 
 /**

@@ -139,6 +139,11 @@ export interface Payload {
   version: 1;
   runs: RunPayload[];
   view: View;
+  /**
+   * While a run is running: the session id of the kernel process that sends
+   * this output's updates (null: not known, e.g. a payload written by hand).
+   */
+  kernel: string | null;
 }
 
 /** A payload that cannot be drawn; the message names the offending field. */
@@ -467,6 +472,10 @@ export function validatePayload(data: unknown): Payload {
   return {
     version: PAYLOAD_VERSION,
     runs: runs.map((run, i) => validateRun(run, `payload.runs[${i}]`)),
-    view: { metrics }
+    view: { metrics },
+    kernel:
+      root.kernel === undefined || root.kernel === null
+        ? null
+        : string(root.kernel, 'payload.kernel')
   };
 }

@@ -14,6 +14,7 @@ import type { EChartsType } from 'echarts/core';
 import { runColors } from './compare';
 import { ECharts, fitChart, loadECharts } from './echarts';
 import { renderComparisonHeader, renderHeader, STATUS_TEXT } from './header';
+import { KernelWatch, kernelWatchOf, liveness } from './kernels';
 import type { RunFinder } from './notebook';
 import { createToolbar, Toolbar } from './controls';
 import { download, fileName, toCSV, toJSON } from './export';
@@ -121,6 +122,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     }
     this._observer.disconnect();
     this._watchNotebook(false);
+    this._kernel?.changed.disconnect(this._drawHeader, this);
     this._charts.forEach(entry => entry.chart.dispose());
     this._charts.clear();
     this._distributions.dispose();
@@ -132,6 +134,9 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     super.onAfterAttach(msg);
     this._observer.observe(this.node);
     this._resize();
+    if (!this._kernel) {
+      this._drawHeader();
+    }
   }
 
   protected onBeforeDetach(msg: Message): void {
@@ -155,11 +160,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     const payload = { ...own, runs: [...own.runs, ...this._overlays()] };
     try {
       this._error.hidden = true;
-      this._header.replaceChildren(
-        own.runs.length === 1
-          ? renderHeader(own.runs[0])
-          : renderComparisonHeader(own.runs)
-      );
+      this._drawHeader();
       const settings = Private.state.settings;
       const theme = readTheme(document.body);
       this._drawTable(payload, theme.runPalette);
@@ -261,6 +262,28 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     } catch (error) {
       this._showError(error);
     }
+  }
+
+  /**
+   * The header, with whether the kernel that produced a running run can
+   * still update it: redrawn when that kernel restarts or stops.
+   */
+  private _drawHeader(): void {
+    const own = this._payload;
+    if (!own) {
+      return;
+    }
+    if (!this._kernel) {
+      // Known once the output is in its notebook or console.
+      this._kernel = kernelWatchOf(this);
+      this._kernel?.changed.connect(this._drawHeader, this);
+    }
+    const live = liveness(own.kernel, this._kernel);
+    this._header.replaceChildren(
+      own.runs.length === 1
+        ? renderHeader(own.runs[0], live)
+        : renderComparisonHeader(own.runs, live)
+    );
   }
 
   /** Runs of other outputs picked in the Compare menu, freshest data. */
@@ -600,6 +623,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
   private _watched: ISignal<unknown, void> | null = null;
   private _redrawQueued = false;
   private _echarts: ECharts | null = null;
+  private _kernel: KernelWatch | null = null;
 }
 
 namespace Private {

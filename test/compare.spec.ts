@@ -23,7 +23,7 @@ function run(stem: string, name?: string, params = {}): RunPayload {
 }
 
 function compared(...runs: RunPayload[]): Payload {
-  return { version: 1, runs, view: { metrics: null } };
+  return { version: 1, runs, view: { metrics: null }, kernel: null };
 }
 
 const palette = LIGHT_THEME.runPalette;

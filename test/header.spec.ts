@@ -1,7 +1,12 @@
 /**
  * @jest-environment jsdom
  */
-import { latest, progressText, renderHeader } from '../src/header';
+import {
+  latest,
+  progressText,
+  renderComparisonHeader,
+  renderHeader
+} from '../src/header';
 import { validatePayload } from '../src/payload';
 import { historyFixture } from './fixtures';
 
@@ -117,6 +122,46 @@ describe('renderHeader', () => {
     const header = renderHeader(failed);
     expect(header.querySelector('.tc-warning')?.textContent).toBe(
       'RuntimeError: disk full'
+    );
+  });
+});
+
+describe('a running run no kernel can update', () => {
+  const running = () => ({
+    ...run('basic'),
+    status: 'running' as const,
+    progress: { epoch: 12, total: 30, elapsed: 75 }
+  });
+
+  it.each([
+    ['saved', 'running when last saved', /saved/],
+    ['restarted', 'kernel restarted', /kernel restarted before the run ended/],
+    ['stopped', 'kernel stopped', /kernel stopped before the run ended/]
+  ] as const)('%s: says so, with no ETA or bar', (state, label, note) => {
+    const header = renderHeader(running(), state);
+    const status = header.querySelector('.tc-status');
+    expect(status?.textContent).toBe(label);
+    expect(status?.classList.contains('tc-status-stale')).toBe(true);
+    expect(header.querySelector('.tc-stale')?.textContent).toMatch(note);
+    expect(header.querySelector('.tc-progress')?.textContent).toBe(
+      '12 epochs · 1m 15s'
+    );
+    expect(header.querySelector('.tc-progressbar')).toBeNull();
+  });
+
+  it('leaves an ended run as it is', () => {
+    const header = renderHeader(run('basic'), 'restarted');
+    expect(header.querySelector('.tc-status')?.textContent).toBe('finished');
+    expect(header.querySelector('.tc-stale')).toBeNull();
+  });
+
+  it('counts such runs apart in a comparison', () => {
+    const header = renderComparisonHeader(
+      [running(), run('basic')],
+      'restarted'
+    );
+    expect(header.querySelector('.tc-progress')?.textContent).toBe(
+      '2 runs · 1 running when the kernel restarted'
     );
   });
 });

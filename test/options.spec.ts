@@ -2,25 +2,54 @@ import type { LineSeriesOption } from 'echarts';
 
 import {
   buildCharts,
+  Controls,
+  curve,
   nonfiniteLookup,
   nonfiniteStarts,
   packPoints,
-  seriesData
+  RAW,
+  seriesId
 } from '../src/options';
 import { validatePayload } from '../src/payload';
 import { LIGHT_THEME } from '../src/theme';
 import { historyFixture } from './fixtures';
 
-function charts(stem: string) {
+function charts(stem: string, controls: Controls = RAW) {
   const payload = validatePayload(historyFixture(stem).payload);
   return {
     payload,
-    specs: buildCharts(payload, { theme: LIGHT_THEME, animation: false })
+    specs: buildCharts(payload, {
+      theme: LIGHT_THEME,
+      animation: false,
+      controls
+    })
   };
 }
 
 function series(spec: { option: { series?: unknown } }): LineSeriesOption[] {
   return spec.option.series as LineSeriesOption[];
+}
+
+/** A series' [x, y] points, read back from the packed pairs ECharts gets. */
+function points(line: LineSeriesOption | undefined): [number, number | null][] {
+  const flat = Array.from(line!.data as unknown as Float64Array);
+  const out: [number, number | null][] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    out.push([flat[i], Number.isNaN(flat[i + 1]) ? null : flat[i + 1]]);
+  }
+  return out;
+}
+
+/** The ys of some points, each checked to a few digits where not null. */
+function expectYs(found: [number, number | null][], ys: (number | null)[]) {
+  expect(found).toHaveLength(ys.length);
+  found.forEach(([, y], i) => {
+    if (ys[i] === null) {
+      expect(y).toBeNull();
+    } else {
+      expect(y).toBeCloseTo(ys[i]!, 6);
+    }
+  });
 }
 
 describe('buildCharts', () => {
@@ -62,25 +91,44 @@ describe('buildCharts', () => {
   });
 
   it('joins validation values logged every k epochs', () => {
-    const { payload } = charts('uneven');
-    expect(seriesData(payload.runs[0], 'val_loss')).toEqual([
+    const { payload, specs } = charts('uneven');
+    const joined = [
       [2, 0.75],
       [4, 0.5],
       [6, 0.42],
       [8, 0.39]
-    ]);
+    ];
+    expect(curve(payload.runs[0], 'val_loss', RAW)).toEqual({
+      raw: joined,
+      shown: joined
+    });
+    const [loss, valLoss] = series(specs[0]);
+    expect(points(valLoss)).toEqual(joined);
+    expect(points(loss)).toHaveLength(8);
   });
 
   it('breaks the line at NaN/inf and marks where it started', () => {
     const { payload, specs } = charts('nonfinite');
     const run = payload.runs[0];
-    expect(seriesData(run, 'loss').slice(3)).toEqual([
+    const { raw, shown } = curve(run, 'loss', RAW);
+    expect(raw.slice(3)).toEqual([
       [4, 80.2],
       [5, null],
       [6, null],
       [7, null]
     ]);
+    expect(shown).toEqual(raw);
     const [loss, valLoss] = series(specs[0]);
+    expect(points(loss)).toEqual(raw);
+    expect(points(valLoss)).toEqual([
+      [1, 2.2],
+      [2, 2],
+      [3, null],
+      [4, 95],
+      [5, 1200],
+      [6, null],
+      [7, null]
+    ]);
     expect(loss.connectNulls).toBe(false);
     expect(loss.markLine?.data).toEqual([{ xAxis: 5, name: 'inf @ 5' }]);
     expect(valLoss.markLine?.data).toEqual([
@@ -111,6 +159,130 @@ describe('buildCharts', () => {
     const [on] = buildCharts(payload, { theme: LIGHT_THEME, animation: true });
     expect(on.option.animation).toBe(true);
     expect(charts('basic').specs[0].option.animation).toBe(false);
+  });
+});
+
+describe('curve: what the controls do to a line', () => {
+  const run = (stem: string) =>
+    validatePayload(historyFixture(stem).payload).runs[0];
+
+  it('smooths over the logged values only, the raw points kept', () => {
+    const { raw, shown } = curve(run('uneven'), 'val_loss', {
+      ...RAW,
+      smoothing: 0.5
+    });
+    expect(raw).toEqual([
+      [2, 0.75],
+      [4, 0.5],
+      [6, 0.42],
+      [8, 0.39]
+    ]);
+    expect(shown.map(([x]) => x)).toEqual([2, 4, 6, 8]);
+    // Debiased EMA, w = 0.5: 0.75; (0.375/2 + 0.25)/0.75; ...
+    expectYs(shown, [0.75, 0.4375 / 0.75, 0.42875 / 0.875, 0.409375 / 0.9375]);
+  });
+
+  it('keeps NaN/inf as gaps when smoothing, and they do not feed it', () => {
+    const { raw, shown } = curve(run('nonfinite'), 'val_loss', {
+      ...RAW,
+      smoothing: 0.5
+    });
+    expect(shown.map(([x]) => x)).toEqual(raw.map(([x]) => x));
+    // 2.2, 2, nan, 95, 1200, nan, nan
+    expectYs(shown, [
+      2.2,
+      1.55 / 0.75,
+      null,
+      48.275 / 0.875,
+      624.1375 / 0.9375,
+      null,
+      null
+    ]);
+  });
+
+  it('draws the smoothed line and the raw one faint behind it', () => {
+    const controls = { ...RAW, smoothing: 0.5 };
+    const { payload, specs } = charts('uneven', controls);
+    const id = seriesId(payload.runs[0], 'val_loss');
+    const all = series(specs[0]);
+    const line = all.find(s => s.id === id);
+    const faint = all.find(s => s.id === `${id}\u0000raw`);
+    const { raw, shown } = curve(payload.runs[0], 'val_loss', controls);
+    expect(points(line)).toEqual(shown);
+    expect(points(faint)).toEqual(raw);
+    expect(faint?.name).toBe('val_loss');
+    expect(faint?.lineStyle).toMatchObject({ opacity: 0.3, type: 'dashed' });
+    expect(faint?.silent).toBe(true);
+    // no smoothing: no faint copy
+    expect(
+      series(charts('uneven').specs[0]).filter(s =>
+        String(s.id).endsWith('\u0000raw')
+      )
+    ).toEqual([]);
+  });
+
+  it('delta is the change since the previous logged value, gaps kept', () => {
+    const { raw, shown } = curve(run('nonfinite'), 'val_loss', {
+      ...RAW,
+      delta: true
+    });
+    expect(shown).toEqual(raw);
+    expect(raw.map(([x]) => x)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expectYs(raw, [null, -0.2, null, 93, 1105, null, null]);
+  });
+
+  it('smooths the change, not the change of the smoothed values', () => {
+    const { raw, shown } = curve(run('uneven'), 'val_loss', {
+      ...RAW,
+      delta: true,
+      smoothing: 0.5
+    });
+    expectYs(raw, [null, -0.25, -0.08, -0.03]);
+    expectYs(shown, [null, -0.25, -0.1025 / 0.75, -0.06625 / 0.875]);
+  });
+
+  it('puts the points on steps or seconds', () => {
+    const timed = {
+      ...run('uneven'),
+      steps_per_epoch: 10,
+      time: [3, 6, 9, null, 15, 18, 21, 24]
+    };
+    expect(curve(timed, 'val_loss', { ...RAW, xAxis: 'step' }).shown).toEqual([
+      [20, 0.75],
+      [40, 0.5],
+      [60, 0.42],
+      [80, 0.39]
+    ]);
+    // epoch 4 has no time: it has no place on this axis
+    expect(curve(timed, 'val_loss', { ...RAW, xAxis: 'time' }).raw).toEqual([
+      [6, 0.75],
+      [18, 0.42],
+      [24, 0.39]
+    ]);
+  });
+
+  it('draws lines, best and batches on the step axis', () => {
+    const { specs } = charts('early_stop_batches', { ...RAW, xAxis: 'step' });
+    const [loss, valLoss, batch] = series(specs[0]);
+    expect(points(loss).map(([x]) => x)).toEqual([4, 8, 12, 16, 20, 24]);
+    expect(valLoss.markPoint?.data).toEqual([
+      { name: 'best', coord: [16, 0.66] }
+    ]);
+    expect(points(batch).slice(3, 4)).toEqual([[4, 1.0]]);
+  });
+
+  it('samples only lines longer than maxPoints', () => {
+    const payload = validatePayload(historyFixture('basic').payload);
+    const sampling = (maxPoints: number) =>
+      series(
+        buildCharts(payload, {
+          theme: LIGHT_THEME,
+          animation: false,
+          maxPoints
+        })[0]
+      ).map(s => s.sampling);
+    expect(sampling(11)).toEqual(['lttb', 'lttb']);
+    expect(sampling(12)).toEqual([undefined, undefined]);
   });
 });
 

@@ -23,6 +23,15 @@ describe('validatePayload', () => {
     }
   );
 
+  it('reads the kernel session of a running panel, and checks it', () => {
+    const base = historyFixtures()[0].payload;
+    expect(validatePayload(base).kernel).toBeNull();
+    expect(validatePayload({ ...base, kernel: 'f3a9' }).kernel).toBe('f3a9');
+    expect(() => validatePayload({ ...base, kernel: 7 })).toThrow(
+      'payload.kernel must be a string'
+    );
+  });
+
   it('keeps params as text when they are not scalars', () => {
     const payload = validatePayload({
       version: 1,

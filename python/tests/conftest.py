@@ -1,5 +1,6 @@
 import os
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,18 @@ class RecordingPublisher(DisplayPublisher):
         self.messages.append({"clear": True})
 
 
+def _settle_live_timers():
+    """Let no live display's timer of one test publish into the next one's
+    recording: the recorder is the shell's, whichever test's display sends."""
+    from traincurves.live import LiveDisplay
+
+    for thread in threading.enumerate():
+        function = getattr(thread, "function", None)
+        if getattr(function, "__self__", None).__class__ is LiveDisplay:
+            thread.cancel()
+            thread.join()
+
+
 @pytest.fixture
 def shell():
     """A real IPython shell whose displays are recorded."""
@@ -47,10 +60,12 @@ def shell():
     ip = InteractiveShell.instance()
     original = ip.display_pub
     recorder = RecordingPublisher()
+    _settle_live_timers()
     ip.display_pub = recorder
     try:
         yield recorder
     finally:
+        _settle_live_timers()
         ip.display_pub = original
 
 
@@ -67,15 +82,16 @@ def fresh_registry():
 @pytest.fixture(scope="session")
 def digits():
     """scikit-learn's bundled digits, scaled to [0, 1]: no download."""
-    from sklearn.datasets import load_digits
+    datasets = pytest.importorskip("sklearn.datasets")
 
-    x, y = load_digits(return_X_y=True)
+    x, y = datasets.load_digits(return_X_y=True)
     return (x / 16.0).astype("float32"), y
 
 
 def digits_model(lr=1e-2, optimizer="adam"):
-    """A small seeded Keras classifier for the digits (torch backend)."""
-    import keras
+    """A small seeded Keras classifier for the digits (torch backend); the
+    test calling it is skipped without Keras."""
+    keras = pytest.importorskip("keras")
 
     keras.utils.set_random_seed(0)
     model = keras.Sequential(

@@ -3,6 +3,8 @@
 import json
 import math
 
+import pytest
+
 import traincurves as tc
 from traincurves.payload import MIME_TYPE, bundle
 from traincurves.values import compact
@@ -20,7 +22,7 @@ def test_bundle_is_strict_json_with_nan_as_null():
 
 
 def test_float32_values_are_written_short_and_exact():
-    import numpy as np
+    np = pytest.importorskip("numpy")
 
     value = float(np.float32(0.123456789))
     assert compact(value) == 0.12345679
@@ -65,7 +67,7 @@ def test_a_run_renders_itself_when_last_in_a_cell():
 
 
 def test_bundle_for_100_epochs_of_4_metrics_is_small():
-    import numpy as np
+    np = pytest.importorskip("numpy")
 
     rng = np.random.default_rng(0)
     history = {

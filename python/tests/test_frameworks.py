@@ -7,14 +7,13 @@ import pytest
 import traincurves as tc
 from traincurves.payload import MIME_TYPE
 
-torch = pytest.importorskip("torch")
-
 
 @pytest.fixture(scope="module")
 def digits_tensors():
-    from sklearn.datasets import load_digits
+    torch = pytest.importorskip("torch")
+    datasets = pytest.importorskip("sklearn.datasets")
 
-    x, y = load_digits(return_X_y=True)
+    x, y = datasets.load_digits(return_X_y=True)
     return torch.tensor(x / 16.0, dtype=torch.float32), torch.tensor(y)
 
 
@@ -23,7 +22,8 @@ def last_run(shell):
 
 
 def test_lightning_fit_shows_train_and_validation(digits_tensors, shell):
-    import lightning.pytorch as pl
+    torch = pytest.importorskip("torch")
+    pl = pytest.importorskip("lightning.pytorch")
     from torch.utils.data import DataLoader, TensorDataset
 
     class Digits(pl.LightningModule):
@@ -102,7 +102,8 @@ def test_lightning_fit_shows_train_and_validation(digits_tensors, shell):
 
 
 def test_huggingface_trainer_run(digits_tensors, shell, tmp_path):
-    import transformers
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
 
     class Net(torch.nn.Module):
         def __init__(self):
@@ -155,7 +156,8 @@ def test_huggingface_trainer_run(digits_tensors, shell, tmp_path):
 
 def test_huggingface_callback_fed_trainer_states(shell):
     """The callback reads TrainerState as the Trainer fills it: real objects,
-    a run of uneven logging, no model needed."""
+    a run of uneven logging, no model needed (nor torch)."""
+    pytest.importorskip("transformers")
     from transformers import TrainerControl, TrainerState, TrainingArguments
 
     args = TrainingArguments(output_dir="unused", num_train_epochs=2, report_to=[])
@@ -190,6 +192,7 @@ def test_huggingface_callback_fed_trainer_states(shell):
 
 
 def test_huggingface_jsonlogger_fed_trainer_states(tmp_path, shell):
+    pytest.importorskip("transformers")
     from transformers import TrainerControl, TrainerState, TrainingArguments
 
     args = TrainingArguments(output_dir="unused", num_train_epochs=1, report_to=[])
@@ -226,7 +229,8 @@ def test_missing_framework_is_named(monkeypatch):
 
 
 def test_lightning_jsonlogger_writes_the_run(digits_tensors, tmp_path):
-    import lightning.pytorch as pl
+    torch = pytest.importorskip("torch")
+    pl = pytest.importorskip("lightning.pytorch")
     from torch.utils.data import DataLoader, TensorDataset
 
     class Tiny(pl.LightningModule):

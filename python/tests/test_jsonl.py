@@ -35,6 +35,57 @@ def test_log_to_writes_whole_records_and_loads_back(tmp_path):
     assert back.events == [{"kind": "early_stop", "epoch": 0, "best_epoch": 0}]
 
 
+def test_log_to_mid_run_writes_everything_logged_before(tmp_path):
+    pytest.importorskip("numpy")  # layer summaries
+    from traincurves.watch import FileFollower
+
+    path = tmp_path / "late.jsonl"
+    run = tc.Run("late", params={"lr": 0.1}, total_epochs=4)
+    run.steps_per_epoch = 2
+    run.add_event("params", None, params={"batch_size": "32"})
+    run.log_batch(step=0, loss=1.2)
+    run.log_batch(step=1, loss=1.1, grad_norm=3.0)
+    run.log_distribution("dense", [0.0, 1.0, 2.0, 3.0])
+    run.log(epoch=0, time=1.5, loss=1.0, val_loss=1.3)
+    run.log_batch(step=0, loss=0.9)
+    run.add_event("lr_drop", 0, factor=0.5)
+    run.log(epoch=1, time=3.0, loss=0.8, lr=0.05)  # a column from epoch 1 on
+    run.log(epoch=2, time=3.5, new=None)  # a column with no value yet
+    run.log_to(path)
+    run.log_batch(step=0, epoch=3, loss=0.7)
+    run.log_distribution("dense", [0.0, 0.0, 5.0], epoch=3)
+    run.log(epoch=3, time=4.5, loss=0.6, val_loss=1.0)
+    run.add_event("early_stop", 3, best_epoch=3)
+    run.finish("stopped_early")
+
+    kinds = [r["type"] for r in records(path)]
+    assert kinds[0] == "start" and kinds[-1] == "end"
+    assert kinds.count("batch") == 4 and kinds.count("event") == 3
+    follower = FileFollower(path)  # what tc.watch reads with
+    follower.poll()
+    for back in (tc.load(path), follower.run):
+        assert (back.name, back.id, back.params, back.status) == (
+            "late",
+            run.id,
+            {"lr": 0.1},
+            "stopped_early",
+        )
+        assert (back.total_epochs, back.steps_per_epoch) == (4, 2)
+        assert back.epochs == run.epochs == [0, 1, 2, 3]
+        assert back.metrics == run.metrics
+        assert list(back.metrics) == ["loss", "val_loss", "lr", "new"]
+        assert back.times == run.times == [1.5, 3.0, 3.5, 4.5]
+        assert back.batches == run.batches
+        assert back.batches["epoch"] == [0, 0, 1, 3]
+        assert back.batches["grad_norm"] == [None, 3.0, None, None]
+        assert back.events == run.events
+        assert [e["kind"] for e in back.events] == ["params", "lr_drop", "early_stop"]
+        assert list(back.distributions) == ["dense"]
+        found, logged = back.distributions["dense"], run.distributions["dense"]
+        assert (found.kind, found.epochs) == ("activations", [0, 3])
+        assert found.summaries == logged.summaries
+
+
 def test_a_partial_last_line_is_not_read_and_a_corrupt_line_is_skipped(tmp_path):
     path = tmp_path / "r.jsonl"
     start = {"type": "start", "version": 1, "run": "r", "id": "x"}

@@ -1,6 +1,5 @@
 """A real Keras fit (torch backend) on scikit-learn's bundled digits."""
 
-import numpy as np
 import pytest
 from conftest import digits_model
 
@@ -8,6 +7,7 @@ import traincurves as tc
 from traincurves.payload import MIME_TYPE
 
 keras = pytest.importorskip("keras")
+np = pytest.importorskip("numpy")
 
 
 def test_history_of_a_real_fit_with_validation_every_second_epoch(digits, shell):

@@ -1,10 +1,13 @@
-"""Layer activation and weight distributions: summaries, probes, the payload."""
+"""Layer activation and weight distributions: summaries, probes, the payload.
+
+Every summary is computed with numpy; Keras and torch only where a test
+uses them.
+"""
 
 import json
 import math
 import warnings
 
-import numpy as np
 import pytest
 from conftest import digits_model
 
@@ -12,8 +15,7 @@ import traincurves as tc
 from traincurves.layers import Distribution, summarise
 from traincurves.payload import MIME_TYPE, payload
 
-keras = pytest.importorskip("keras")
-torch = pytest.importorskip("torch")
+np = pytest.importorskip("numpy")
 
 
 def test_summary_of_a_known_tensor_is_exact():
@@ -36,10 +38,15 @@ def test_non_finite_values_are_counted_and_left_out_of_the_rest():
     assert empty.quantiles is None and empty.counts == (0, 0, 0)
 
 
-def test_tensors_of_the_frameworks_are_read_without_their_graph():
+def test_torch_tensors_are_read_without_their_graph():
+    torch = pytest.importorskip("torch")
     weights = torch.ones(4, 4, requires_grad=True) * 2
     assert summarise(weights).quantiles[3] == 2
     assert summarise(torch.zeros(8, dtype=torch.bfloat16)).zeros == 1
+
+
+def test_keras_tensors_are_read():
+    keras = pytest.importorskip("keras")
     assert summarise(keras.ops.ones((3, 3))).size == 9
 
 
@@ -53,6 +60,7 @@ def test_bad_tensors_are_refused_with_a_reason(values, error):
 
 
 def test_a_fit_records_one_summary_per_epoch_per_layer(digits, shell):
+    keras = pytest.importorskip("keras")
     x, y = digits
     model = digits_model()
     model.fit(
@@ -90,6 +98,7 @@ def test_a_fit_records_one_summary_per_epoch_per_layer(digits, shell):
 
 
 def test_weights_are_summarised_when_asked(digits, shell):
+    pytest.importorskip("keras")  # digits_model
     x, y = digits
     model = digits_model()
     callback = tc.LivePlot(distributions=[0], sample=x[:32], weights=True)
@@ -104,6 +113,7 @@ def test_weights_are_summarised_when_asked(digits, shell):
 
 
 def test_an_unknown_layer_stops_fit_before_training_and_lists_the_layers(digits):
+    pytest.importorskip("keras")  # digits_model
     x, y = digits
     model = digits_model()
     callback = tc.LivePlot(distributions=["hidden", "conv2d"], sample=x[:8])
@@ -116,6 +126,7 @@ def test_an_unknown_layer_stops_fit_before_training_and_lists_the_layers(digits)
 
 
 def test_a_dead_relu_layer_is_flagged(digits, shell):
+    keras = pytest.importorskip("keras")
     x, y = digits
     keras.utils.set_random_seed(0)
     model = keras.Sequential(
@@ -166,6 +177,7 @@ def test_exploding_and_non_finite_values_are_flagged():
 
 
 def test_a_broken_probe_warns_once_and_training_goes_on(digits, shell):
+    pytest.importorskip("keras")  # digits_model
     x, y = digits
     callback = tc.LivePlot(distributions=["hidden"], sample=np.zeros((4, 7)))
     with warnings.catch_warnings(record=True) as caught:
@@ -177,7 +189,8 @@ def test_a_broken_probe_warns_once_and_training_goes_on(digits, shell):
     assert callback.run.distributions == {}
 
 
-def test_a_snapshot_of_a_keras_model_and_of_a_torch_module(digits, shell):
+def test_a_snapshot_of_a_keras_model(digits, shell):
+    pytest.importorskip("keras")  # digits_model
     x, _ = digits
     tc.distributions(digits_model(), x[:100], name="keras now")
     run = shell.messages[-1]["data"][MIME_TYPE]["runs"][0]
@@ -185,6 +198,10 @@ def test_a_snapshot_of_a_keras_model_and_of_a_torch_module(digits, shell):
     assert [d["name"] for d in run["distributions"]] == ["hidden", "logits"]
     assert [d["epochs"] for d in run["distributions"]] == [[1], [1]]
 
+
+def test_a_snapshot_of_a_torch_module(digits, shell):
+    torch = pytest.importorskip("torch")
+    x, _ = digits
     torch.manual_seed(0)
     net = torch.nn.Sequential(
         torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10)
@@ -213,6 +230,7 @@ def test_distributions_survive_a_run_file(tmp_path):
 
 
 def test_layer_summaries_travel_through_json_lines(digits, tmp_path):
+    pytest.importorskip("keras")  # digits_model
     x, y = digits
     path = tmp_path / "layers.jsonl"
     logger = tc.JSONLogger(path, distributions=["hidden"], sample=x[:64])
@@ -221,7 +239,9 @@ def test_layer_summaries_travel_through_json_lines(digits, tmp_path):
     loaded = tc.load(path).distributions["hidden"]
     assert loaded.epochs == written.epochs == [0, 1]
     assert loaded.summaries == written.summaries  # exact, bins and all
-    # a run that starts writing late writes what it already has
+
+
+def test_a_run_that_starts_writing_late_writes_its_summaries(tmp_path):
     run = tc.Run("late")
     run.log_distribution("w", [1.0, 2.0, 0.0], epoch=0, kind="weights")
     run.log_to(tmp_path / "late.jsonl")
@@ -233,6 +253,7 @@ def test_layer_summaries_travel_through_json_lines(digits, tmp_path):
 
 
 def test_an_epoch_and_its_layer_summaries_arrive_in_one_update(digits, shell):
+    pytest.importorskip("keras")  # digits_model
     x, y = digits
     callback = tc.LivePlot(distributions=["hidden"], sample=x[:32], every=0)
     digits_model().fit(x[:256], y[:256], epochs=4, verbose=0, callbacks=[callback])
@@ -249,6 +270,7 @@ def test_an_epoch_and_its_layer_summaries_arrive_in_one_update(digits, shell):
 
 
 def test_gradient_norms_need_layers_of_a_torch_module():
+    torch = pytest.importorskip("torch")
     from traincurves.integrations.probe import Recorder
 
     net = torch.nn.Sequential(torch.nn.Linear(4, 2))
@@ -295,6 +317,7 @@ def test_live_updates_of_many_layers_over_many_epochs_stay_under_the_cap():
 
 
 def test_a_probe_leaves_frozen_parts_of_a_module_as_they_were():
+    torch = pytest.importorskip("torch")
     net = torch.nn.Sequential(
         torch.nn.Linear(4, 4), torch.nn.BatchNorm1d(4), torch.nn.ReLU()
     ).train()
@@ -304,6 +327,7 @@ def test_a_probe_leaves_frozen_parts_of_a_module_as_they_were():
 
 
 def test_weights_of_nested_layers_keep_their_own_names():
+    keras = pytest.importorskip("keras")
     layer = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4, name="mha")
     inputs = keras.Input((3, 8))
     model = keras.Model(inputs, layer(inputs, inputs))

@@ -1,17 +1,16 @@
 """Live panels: a real Keras fit inside a recording IPython shell, and Run.live."""
 
 import math
+import os
+import signal
 import time
 import warnings
 
-import numpy as np
 import pytest
 from conftest import digits_model
 
 import traincurves as tc
 from traincurves.payload import MIME_TYPE
-
-keras = pytest.importorskip("keras")
 
 
 def displays(shell):
@@ -27,6 +26,7 @@ def last_run(shell):
 
 
 def test_one_panel_updated_in_place_and_throttled(digits, shell):
+    pytest.importorskip("keras")  # digits_model
     x, y = digits
     every = 0.25
     start = time.monotonic()
@@ -58,6 +58,7 @@ def test_one_panel_updated_in_place_and_throttled(digits, shell):
 
 
 def test_first_update_shows_running_with_progress(digits, shell):
+    pytest.importorskip("keras")  # digits_model
     x, y = digits
     digits_model().fit(
         x[:300],
@@ -76,6 +77,7 @@ def test_first_update_shows_running_with_progress(digits, shell):
 
 
 def test_early_stopping_is_recorded(digits, shell):
+    keras = pytest.importorskip("keras")
     x, y = digits
     stopper = keras.callbacks.EarlyStopping(monitor="loss", min_delta=10, patience=2)
     digits_model().fit(
@@ -96,6 +98,7 @@ def test_early_stopping_is_recorded(digits, shell):
 
 
 def test_failure_mid_fit_ends_failed_with_logged_epochs(digits, shell):
+    keras = pytest.importorskip("keras")
     from IPython import get_ipython
 
     class Boom(keras.callbacks.Callback):
@@ -119,6 +122,7 @@ def test_failure_mid_fit_ends_failed_with_logged_epochs(digits, shell):
 
 
 def test_keyboard_interrupt_ends_interrupted(digits, shell):
+    keras = pytest.importorskip("keras")
     from IPython import get_ipython
 
     class Stop(keras.callbacks.Callback):
@@ -139,6 +143,7 @@ def test_keyboard_interrupt_ends_interrupted(digits, shell):
 
 
 def test_nan_loss_is_recorded_and_training_goes_on(digits, shell):
+    pytest.importorskip("keras")  # digits_model
     x, y = digits
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -158,6 +163,7 @@ def test_nan_loss_is_recorded_and_training_goes_on(digits, shell):
 
 
 def test_stop_on_nan_stops_training(digits, shell):
+    pytest.importorskip("keras")  # digits_model
     x, y = digits
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -176,6 +182,7 @@ def test_stop_on_nan_stops_training(digits, shell):
 
 
 def test_validation_every_second_epoch_is_aligned(digits, shell):
+    pytest.importorskip("keras")  # digits_model
     x, y = digits
     digits_model().fit(
         x[:300],
@@ -192,6 +199,7 @@ def test_validation_every_second_epoch_is_aligned(digits, shell):
 
 
 def test_metric_subset_and_batches(digits, shell):
+    pytest.importorskip("keras")  # digits_model
     x, y = digits
     digits_model().fit(
         x[:400],
@@ -213,6 +221,8 @@ def test_metric_subset_and_batches(digits, shell):
 
 
 def test_a_failing_display_warns_once_and_training_completes(digits, shell):
+    pytest.importorskip("keras")  # digits_model
+
     def broken(*args, update=False, **kwargs):
         if update:
             raise OSError("iopub closed")
@@ -238,6 +248,7 @@ def test_a_failing_display_warns_once_and_training_completes(digits, shell):
 
 
 def test_non_zero_rank_shows_nothing(digits, shell, monkeypatch):
+    pytest.importorskip("keras")  # digits_model
     monkeypatch.setenv("RANK", "1")
     x, y = digits
     cb = tc.LivePlot()
@@ -276,9 +287,43 @@ def test_run_live_ends_interrupted_or_failed_and_reraises(shell, error, status):
     assert final["status"] == status
     assert final["metrics"]["loss"] == [1.0, None]
     assert final["nonfinite"] == {"loss": [[2, "nan"]]}
+    assert final["events"] == [{"kind": status, "message": error.__name__}]
+
+
+def test_an_interrupt_during_the_final_update_comes_after_it(shell, monkeypatch):
+    """A second press of the interrupt button while the panel sends its final
+    state: the state goes out whole, then the interrupt is raised."""
+    run = tc.Run("r")
+    sleep = time.sleep
+
+    def interrupted_sleep(seconds):
+        os.kill(os.getpid(), signal.SIGINT)
+        sleep(seconds)
+
+    with pytest.raises(KeyboardInterrupt), run.live(every=0.2):
+        run.log(loss=1.0)
+        monkeypatch.setattr(time, "sleep", interrupted_sleep)
+        run.log(loss=0.5)  # held back: the final update waits its turn
+    monkeypatch.setattr(time, "sleep", sleep)
+    final = last_run(shell)
+    assert final["status"] == "finished"
+    assert final["metrics"]["loss"] == [1.0, 0.5]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_interrupts_held_back_can_be_dropped():
+    from traincurves.live import interrupts_held
+
+    with interrupts_held(reraise=False):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.01)  # let the handler run inside
+    with pytest.raises(KeyboardInterrupt), interrupts_held():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.01)
 
 
 def test_batch_logging_is_cheap(shell):
+    np = pytest.importorskip("numpy")  # Keras logs numpy scalars
     run = tc.Run()
     with run.live(every=3600):
         start = time.perf_counter()

@@ -8,7 +8,6 @@ import time
 import warnings
 import xml.etree.ElementTree as ET
 
-import numpy as np
 import pytest
 from conftest import FIXTURES, digits_model
 from fixture_runs import run_from_fixture
@@ -61,6 +60,8 @@ def subpaths(element):
 
 
 def history(epochs, seed=0):
+    """Random float32 curves, as Keras logs them; the test needs numpy."""
+    np = pytest.importorskip("numpy")
     rng = np.random.default_rng(seed)
     return {
         name: rng.random(epochs).astype(np.float32).tolist()
@@ -322,6 +323,7 @@ def test_a_panel_without_metrics_has_no_picture():
 
 
 def test_layer_distributions_are_drawn_as_band_charts():
+    pytest.importorskip("numpy")  # layer summaries
     tree = parse(svg([fixture_run("distributions")]))
     layers = tree.findall(f".//{NS}path[@class='tc-layer']")
     assert [p.get("data-layer") for p in layers] == [

@@ -12,16 +12,20 @@ panel, see ``traincurves.static``): it is drawn once, for the last update.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
+import signal
 import threading
 import time
 import warnings
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from .kernel import current_cell
 
 if TYPE_CHECKING:
     from .run import Run
@@ -96,7 +100,10 @@ class LiveDisplay:
         self._last = -float("inf")
         self._pending = False
         self._warned = False
-        self.cell: int | None = None  # execution count of the cell it began in
+        # What identifies the cell it began in: the kernel's execute request,
+        # or (IPython without a kernel) the cell's execution count.
+        self.cell: tuple[str, Any] | None = None
+        self._closed = False
         # A change held back by the throttle is sent by a timer when its
         # time comes, not only with the next change: after a fast epoch the
         # next may take minutes. Sends are serialised by the lock.
@@ -127,14 +134,20 @@ class LiveDisplay:
         self.tick()
 
     def _schedule(self) -> None:
-        if self._timer is not None or self._handle is None or self._context is None:
+        if (
+            self._closed
+            or self._timer is not None
+            or self._handle is None
+            or self._context is None
+        ):
             return
         self._timer = threading.Timer(max(0.01, self.due()), self._send_later)
         self._timer.daemon = True
         self._timer.start()
 
     def _send_later(self) -> None:
-        self._timer = None
+        with self._lock:
+            self._timer = None
         context = self._context
         if context is not None and self._pending:
             context.copy().run(self.tick)
@@ -147,9 +160,11 @@ class LiveDisplay:
     def tick(self) -> None:
         """Send a held-back change if its time has come, else make sure a
         timer will."""
-        if not self._pending:
+        if not self._pending or self._closed:
             return
         with self._lock:  # the timer thread and the training loop both come here
+            if self._closed:
+                return
             if self.due() <= 0:
                 self._flush(False)
                 return
@@ -185,16 +200,25 @@ class LiveDisplay:
 
     def close(self) -> None:
         """Send the final state: always, after the throttle interval (at most
-        a second) so the last message does not exceed the update rate."""
-        timer = self._timer
+        a second) so the last message does not exceed the update rate.
+
+        Nothing is sent after it: a timer that fired meanwhile finds the
+        display closed, so the last message is always the final one."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            timer, self._timer = self._timer, None
         if timer is not None:
             timer.cancel()
-        self._pending = True
-        if self._handle is not None:
-            wait = self.every - (time.monotonic() - self._last)
-            if wait > 0:
-                time.sleep(min(wait, 1.0))
-        self.flush(final=True)
+        with interrupts_held():
+            if self._handle is not None:
+                wait = self.every - (time.monotonic() - self._last)
+                if wait > 0:
+                    time.sleep(min(wait, 1.0))
+            with self._lock:
+                self._pending = True
+                self._flush(final=True)
         _untrack(self)
 
     def _build(self, final: bool) -> dict:
@@ -233,7 +257,7 @@ def _track(live: LiveDisplay) -> None:
     shell = get_ipython()
     if shell is None:
         return
-    live.cell = shell.execution_count
+    live.cell = current_cell(shell)
     if not _hooked:
         shell.events.register("post_run_cell", _after_cell)
         _hooked = True
@@ -249,12 +273,38 @@ def _after_cell(result: Any) -> None:
     )
     if error is None:
         return
-    status = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
-    for live in list(_live):
-        if live.cell is not None and live.cell != result.execution_count:
-            continue  # started by another cell, still going
-        for run in live.runs:
-            if run.status == "running":
-                run.add_event(status, message=f"{type(error).__name__}: {error}")
-                run.finish(status)
-        live.close()
+    cell = current_cell()
+    if cell is not None and cell[0] == "count":
+        # The count has moved on by now; the result keeps the cell's own.
+        cell = ("count", result.execution_count)
+    ending = [live for live in list(_live) if live.cell == cell]
+    if not ending:
+        return
+    # The cell has ended: an interrupt now has nothing left to stop.
+    with interrupts_held(reraise=False):
+        for live in ending:
+            for run in live.runs:
+                run.end_with(error)
+                run.stop_live()  # the final update, and comparisons following it
+            live.close()
+
+
+@contextlib.contextmanager
+def interrupts_held(reraise: bool = True) -> Iterator[None]:
+    """Hold SIGINT back while a final update goes out: an interrupt (often a
+    second press of the button) must not cut it short and leave the panel
+    saying ``running``. With ``reraise``, one that came is delivered after.
+    Only the main thread receives signals; elsewhere this does nothing."""
+    caught: list[Any] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *args: caught.append(args))
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        # None: a handler not set from Python; the default raises as usual.
+        signal.signal(signal.SIGINT, previous or signal.default_int_handler)
+    if caught and reraise and callable(previous):
+        previous(*caught[0])

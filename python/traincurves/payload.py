@@ -40,8 +40,14 @@ Version 1, columnar::
                      "message": "...", "advice": "..."}]
         }]
       }],
-      "view": {"metrics": ["val_accuracy"]}    # optional: only these metrics
+      "view": {"metrics": ["val_accuracy"]},   # optional: only these metrics
+      "kernel": "5b7c..."    # optional: while a run is running, the session
+                             # id of the kernel process that sends the updates
     }
+
+A panel saved while a run was ``running`` is only live while that kernel
+process is: the renderer compares ``kernel`` with the session id in the
+headers of the messages the notebook's kernel sends now.
 
 NaN and infinities are written as ``null`` here, whatever JSON packer the
 kernel uses, and listed in ``nonfinite``. The renderer's validator
@@ -56,6 +62,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .config import settings
+from .kernel import session_id
 from .layers import BYTES_PER_SUMMARY
 from .live import current_update
 from .metrics import direction
@@ -324,6 +331,9 @@ def payload(
     }
     if metrics:
         data["view"] = {"metrics": list(metrics)}
+    kernel = session_id()
+    if kernel is not None and any(run.status == "running" for run in runs):
+        data["kernel"] = kernel
     return data
 
 

@@ -308,12 +308,8 @@ class Run:
         self.start_live(every, keep=keep, static=static)
         try:
             yield self
-        except KeyboardInterrupt:
-            self.finish("interrupted")
-            raise
         except BaseException as error:
-            self.add_event("failed", message=f"{type(error).__name__}: {error}")
-            self.finish("failed")
+            self.end_with(error)
             raise
         else:
             if self.status == "running":
@@ -384,9 +380,22 @@ class Run:
         if epoch is not None:
             event["epoch"] = epoch
         event.update(info)
-        self.events.append(event)
-        for writer in self._writers:
-            writer.event(event)
+        with self._lock:  # not between log_to's replay and its first write
+            self.events.append(event)
+            for writer in self._writers:
+                writer.event(event)
+
+    def end_with(self, error: BaseException) -> None:
+        """End a running run that ``error`` stopped: ``interrupted`` for a
+        KeyboardInterrupt, else ``failed``, with the error named in an event.
+        A run that already ended keeps its status."""
+        if self.status != "running":
+            return
+        status = "interrupted" if isinstance(error, KeyboardInterrupt) else "failed"
+        text = str(error)
+        name = type(error).__name__
+        self.add_event(status, message=f"{name}: {text}" if text else name)
+        self.finish(status)
 
     def finish(self, status: str = "finished") -> None:
         if status not in STATUSES:
@@ -510,22 +519,35 @@ class Run:
         """Also append everything logged from now on to a JSON Lines file
         (see ``traincurves.jsonl``), which ``tc.load`` and ``tc.watch`` read.
 
+        What was logged before is written first (epochs, batches, layer
+        summaries, events), so the file reads back to the whole run.
         In a distributed run only global rank 0 writes, unless ``per_rank``
         gives each rank its own ``{stem}.rank{N}.jsonl``.
         """
         from .jsonl import RunWriter
 
         writer = RunWriter(path, per_rank=per_rank)
-        writer.start(self)
-        for i, epoch in enumerate(self._epochs):
-            values = {
-                k: col[i] for k, col in self._values.items() if col[i] is not None
-            }
-            writer.epoch(epoch, self._times[i], values)
-        for found in self.distributions.values():
-            for epoch, summary in zip(found.epochs, found.summaries):
-                writer.distribution(found.name, found.kind, epoch, summary)
-        self._writers.append(writer)
+        # Under both locks, taken in the order bundle() and log_batch() take
+        # them: a value logged meanwhile by another thread is written once,
+        # either in the replay or by the writer, never lost or doubled.
+        with self._lock, self._batch_lock:
+            writer.start(self)
+            # Whole rows, None included: every metric column comes back, in
+            # its order, even one that holds no value yet.
+            for i, epoch in enumerate(self._epochs):
+                values = {k: col[i] for k, col in self._values.items()}
+                writer.epoch(epoch, self._times[i], values)
+            # Batch records carry their epoch and step: the reader puts them
+            # back in their place whatever comes between.
+            for i, (epoch, step) in enumerate(zip(self._batch_epoch, self._batch_step)):
+                values = {k: col[i] for k, col in self._batch_values.items()}
+                writer.batch(epoch, step, values)
+            for found in self.distributions.values():
+                for epoch, summary in zip(found.epochs, found.summaries):
+                    writer.distribution(found.name, found.kind, epoch, summary)
+            for event in self.events:  # in the order they happened
+                writer.event(event)
+            self._writers.append(writer)
 
     def save(self, path: Any) -> Any:
         """Write the run to ``path`` as a traincurves run file (JSON, see

@@ -143,9 +143,7 @@ class LivePlot(pl.Callback):
         run = self.run
         if run is None or run.status != "running":
             return
-        status = "interrupted" if isinstance(exception, KeyboardInterrupt) else "failed"
-        run.add_event(status, message=f"{type(exception).__name__}: {exception}")
-        run.finish(status)
+        run.end_with(exception)
         run.stop_live()
 
 

@@ -1,0 +1,48 @@
+"""What the IPython kernel we run in tells us: which process sends our
+outputs, and which cell is running."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _shell() -> Any:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
+def session_id() -> str | None:
+    """The kernel process's messaging session id, or None outside a kernel.
+
+    Every message the kernel sends carries it in its header, and a restarted
+    kernel has a new one: a panel saved as ``running`` whose session is not
+    the one the notebook's kernel now sends from cannot be updated any more.
+    """
+    kernel = getattr(_shell(), "kernel", None)
+    session = getattr(getattr(kernel, "session", None), "session", None)
+    return session if isinstance(session, str) and session else None
+
+
+def current_cell(shell: Any = None) -> tuple[str, Any] | None:
+    """What identifies the running cell, the same while it runs and in its
+    ``post_run_cell`` event; None outside IPython.
+
+    In ipykernel that is the execute request's message id (its execution
+    count is already the next one while the cell runs). IPython without a
+    kernel (a terminal) has no request: there the count is the cell's own.
+    """
+    shell = shell if shell is not None else _shell()
+    if shell is None:
+        return None
+    get_parent = getattr(getattr(shell, "kernel", None), "get_parent", None)
+    if get_parent is not None:
+        try:
+            msg_id = get_parent("shell")["header"]["msg_id"]
+        except (KeyError, TypeError):
+            msg_id = None
+        if msg_id:
+            return ("request", msg_id)
+    return ("count", shell.execution_count)
