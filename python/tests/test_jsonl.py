@@ -138,3 +138,92 @@ def test_keras_jsonlogger_writes_a_real_fit(tmp_path, shell):
     run = tc.load(path)
     assert run.name == "fit" and run.status == "finished"
     assert set(run) == {"loss", "val_loss"}
+
+
+def run_script(tmp_path, body):
+    """Run ``body`` as a script in a fresh Python, as a training job runs."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    script = tmp_path / "job.py"
+    script.write_text(textwrap.dedent(body))
+    # The traincurves these tests import, not an older installed copy.
+    source = str(Path(tc.__file__).resolve().parents[1])
+    return subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": source},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize(
+    ("ending", "status", "message"),
+    [
+        ('raise RuntimeError("disk full")', "failed", "RuntimeError: disk full"),
+        (
+            "import os, signal; os.kill(os.getpid(), signal.SIGINT)",
+            "interrupted",
+            "KeyboardInterrupt",
+        ),
+        ("pass", "finished", None),
+    ],
+)
+def test_a_job_that_dies_still_ends_its_file(tmp_path, ending, status, message):
+    """A script whose training dies of an uncaught exception (or Ctrl-C)
+    never reaches its end: the file must not say "running" for ever."""
+    done = run_script(
+        tmp_path,
+        f"""
+        import traincurves as tc
+        run = tc.Run("job")
+        run.log_to("job.jsonl")
+        run.log(0, loss=1.0)
+        run.log(1, loss=0.5)
+        {ending}
+        """,
+    )
+    assert (done.returncode == 0) == (status == "finished"), done.stderr
+    loaded = tc.load(tmp_path / "job.jsonl")
+    assert loaded.status == status
+    assert loaded["loss"] == [1.0, 0.5]
+    if message is not None:
+        assert loaded.events[-1] == {"kind": status, "message": message}
+        assert message.split(":")[0] in done.stderr  # the traceback still shows
+
+
+def test_a_keras_job_that_raises_ends_its_file_failed(tmp_path):
+    pytest.importorskip("keras")
+    pytest.importorskip("sklearn")
+    done = run_script(
+        tmp_path,
+        """
+        import os
+        os.environ.setdefault("KERAS_BACKEND", "torch")
+        import keras
+        from sklearn.datasets import load_digits
+        import traincurves as tc
+
+        x, y = load_digits(return_X_y=True)
+        model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(10)])
+        model.compile("adam", keras.losses.SparseCategoricalCrossentropy(True))
+
+        class Boom(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                if epoch == 2:
+                    raise RuntimeError("out of memory")
+
+        model.fit(x / 16, y, epochs=10, verbose=0,
+                  callbacks=[tc.JSONLogger("keras.jsonl", name="job"), Boom()])
+        """,
+    )
+    assert done.returncode == 1
+    loaded = tc.load(tmp_path / "keras.jsonl")
+    assert loaded.status == "failed"
+    assert len(loaded) == 3
+    assert loaded.events[-1]["message"] == "RuntimeError: out of memory"

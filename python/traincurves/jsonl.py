@@ -18,15 +18,20 @@ never takes half a record for data. Record format, version 1::
     {"type": "end", "status": "finished", "time": 42.0}
 
 Epochs are 0-based as logged; NaN and infinities are the strings "nan",
-"inf", "-inf" (standard JSON).
+"inf", "-inf" (standard JSON). A process that exits while its run is still
+going writes the ``end`` record on its way out (``failed`` / ``interrupted``
+after an uncaught exception or Ctrl-C): see :func:`end_at_exit`.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import math
 import os
+import sys
 import warnings
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +156,59 @@ class RunWriter:
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+# Runs still writing a file when their process ends. A job that dies of an
+# uncaught exception or Ctrl-C never reaches its callbacks' end: without this
+# its file, and every panel watching it, would say "running" for ever.
+_writing: weakref.WeakSet[Run] = weakref.WeakSet()
+_uncaught: list[BaseException] = []
+
+
+def end_at_exit(run: Run) -> None:
+    """End ``run`` in its files if the process exits while it is running:
+    ``failed`` / ``interrupted`` by an uncaught exception; in a kernel that
+    shuts down, ``interrupted``; in a script that simply ends, ``finished``."""
+    _hook_exit()
+    _writing.add(run)
+
+
+_hooked = False
+
+
+def _hook_exit() -> None:
+    global _hooked
+    if _hooked:
+        return
+    _hooked = True
+    previous = sys.excepthook
+
+    def remember(kind: Any, error: BaseException, traceback: Any) -> None:
+        _uncaught.append(error)
+        previous(kind, error, traceback)
+
+    sys.excepthook = remember
+    atexit.register(_end_running)
+
+
+def _end_running() -> None:
+    shell = None
+    if "IPython" in sys.modules:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    for run in list(_writing):
+        if run.status != "running":
+            continue
+        try:
+            if _uncaught:
+                run.end_with(_uncaught[-1])
+            elif getattr(shell, "kernel", None) is not None:
+                run.end_with(KeyboardInterrupt("the kernel shut down"))
+            else:
+                run.finish("finished")
+        except Exception:
+            pass  # the process is ending: nothing left to tell anyone
 
 
 def _value(v: Any) -> float | None:

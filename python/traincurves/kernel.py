@@ -41,7 +41,7 @@ def current_cell(shell: Any = None) -> tuple[str, Any] | None:
     if get_parent is not None:
         try:
             msg_id = get_parent("shell")["header"]["msg_id"]
-        except (KeyError, TypeError):
+        except (LookupError, TypeError):
             msg_id = None
         if msg_id:
             return ("request", msg_id)

@@ -524,7 +524,7 @@ class Run:
         In a distributed run only global rank 0 writes, unless ``per_rank``
         gives each rank its own ``{stem}.rank{N}.jsonl``.
         """
-        from .jsonl import RunWriter
+        from .jsonl import RunWriter, end_at_exit
 
         writer = RunWriter(path, per_rank=per_rank)
         # Under both locks, taken in the order bundle() and log_batch() take
@@ -548,6 +548,7 @@ class Run:
             for event in self.events:  # in the order they happened
                 writer.event(event)
             self._writers.append(writer)
+        end_at_exit(self)
 
     def save(self, path: Any) -> Any:
         """Write the run to ``path`` as a traincurves run file (JSON, see
