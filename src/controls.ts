@@ -1,14 +1,27 @@
 /**
  * The panel toolbar: smoothing, log y, x axis, per-epoch change, batch
- * curves, export and compare. Plain DOM; the widget owns the state.
+ * curves, export, and a slot for the Compare menu (compareMenu.ts). Plain
+ * DOM; the widget owns the state.
  */
 
+import type { ExportFormat } from './export';
 import type { Controls } from './options';
-import type { XAxisMode } from './settings';
+import type { PanelSettings, XAxisMode } from './settings';
+
+/** A new panel's controls start from the settings. */
+export function controlsFrom(settings: PanelSettings): Controls {
+  return {
+    smoothing: settings.smoothing,
+    logY: settings.logY,
+    xAxis: settings.xAxis,
+    delta: false,
+    batches: true
+  };
+}
 
 export interface ToolbarHandlers {
   change: (controls: Controls) => void;
-  export: (format: 'png' | 'csv' | 'json') => void;
+  export: (format: ExportFormat) => void;
 }
 
 export interface Toolbar {

@@ -1,32 +1,27 @@
 /**
  * The panel's Distributions section: per layer (and run) a row with its
- * title, its hints and its charts. The charts are created once per row and
- * slot and updated in place; their options come from distributions.ts.
+ * title, its hints and its charts. Each row's charts are a chart list keyed
+ * by slot (chartlist.ts); their options come from distributions.ts.
  */
 
-import type { EChartsType } from 'echarts/core';
-
+import { ChartList } from './chartlist';
 import {
   distributionCharts,
   distributionRows,
   DistributionRow,
   latestFacts
 } from './distributions';
-import { fitChart, type ECharts } from './echarts';
+import type { ECharts } from './echarts';
 import { renderFindingItem } from './findings';
 import type { RunPayload } from './payload';
 import type { Theme } from './theme';
-
-/** Width used to lay out a chart while its output is detached or hidden. */
-const FALLBACK_WIDTH = 480;
 
 interface Row {
   node: HTMLElement;
   title: HTMLElement;
   hints: HTMLElement;
-  charts: HTMLElement;
   /** By slot: band, heatmap or histogram. */
-  entries: Map<string, { node: HTMLElement; chart: EChartsType }>;
+  charts: ChartList;
 }
 
 function el(tag: string, className: string, text?: string): HTMLElement {
@@ -130,11 +125,8 @@ export class DistributionSection {
     let resize = false;
     rows.forEach((row, order) => {
       seen.add(row.key);
-      let shown = this._rows.get(row.key);
-      if (!shown) {
-        shown = this._createRow(row);
-        this._rows.set(row.key, shown);
-      }
+      const shown = this._rows.get(row.key) ?? this._createRow(row);
+      this._rows.set(row.key, shown);
       if (this._body.children[order] !== shown.node) {
         this._body.insertBefore(shown.node, this._body.children[order] ?? null);
       }
@@ -143,41 +135,17 @@ export class DistributionSection {
       const hints = renderHints(row);
       shown.hints.replaceChildren(...(hints ? [hints] : []));
       const specs = distributionCharts(row.dist, theme, { label: row.label });
-      const slots = new Set<string>(specs.map(spec => spec.slot));
-      for (const [slot, entry] of shown.entries) {
-        if (!slots.has(slot)) {
-          entry.chart.dispose();
-          entry.node.remove();
-          shown.entries.delete(slot);
-          resize = true;
-        }
-      }
-      const height = `${options.height}px`;
-      for (const spec of specs) {
-        let entry = shown.entries.get(spec.slot);
-        const fresh = !entry;
-        if (!entry) {
-          const node = el('div', 'tc-dist-chart');
-          node.dataset.slot = spec.slot;
-          node.style.height = height;
-          shown.charts.append(node);
-          entry = { node, chart: this._init(echarts, node, options.height) };
-          shown.entries.set(spec.slot, entry);
-          resize = true;
-        } else if (entry.node.style.height !== height) {
-          entry.node.style.height = height;
-          resize = true;
-        }
-        spec.option.animation = animate && fresh;
-        // Axes too: a heat map's value scale comes and goes with its range.
-        entry.chart.setOption(spec.option, {
-          replaceMerge: ['series', 'xAxis', 'yAxis']
-        });
+      const charts = specs.map(({ slot, option }) => ({
+        key: slot,
+        option: { ...option, animation: animate && !shown.charts.has(slot) }
+      }));
+      if (shown.charts.update(echarts, charts, options.height)) {
+        resize = true;
       }
     });
     for (const [key, row] of this._rows) {
       if (!seen.has(key)) {
-        row.entries.forEach(entry => entry.chart.dispose());
+        row.charts.dispose();
         row.node.remove();
         this._rows.delete(key);
       }
@@ -189,17 +157,21 @@ export class DistributionSection {
 
   /** Fit every chart to its box, unless the box has no size (hidden). */
   resize(): void {
-    for (const row of this._rows.values()) {
-      for (const { node, chart } of row.entries.values()) {
-        fitChart(node, chart);
-      }
-    }
+    this._rows.forEach(row => row.charts.resize());
+  }
+
+  /** The section's part of the panel's picture: nothing while it is closed. */
+  pictureParts(): { charts: HTMLElement[]; titles: HTMLElement[] } {
+    const rows =
+      this.node.open && this.node.isConnected ? [...this._rows.values()] : [];
+    return {
+      charts: rows.flatMap(row => row.charts.nodes),
+      titles: rows.map(row => row.title)
+    };
   }
 
   dispose(): void {
-    for (const row of this._rows.values()) {
-      row.entries.forEach(entry => entry.chart.dispose());
-    }
+    this._rows.forEach(row => row.charts.dispose());
     this._rows.clear();
     this.node.remove();
   }
@@ -209,24 +181,15 @@ export class DistributionSection {
     node.dataset.name = row.dist.name;
     const title = el('div', 'tc-dist-title');
     const hints = el('div', 'tc-dist-hints-host');
-    const charts = el('div', 'tc-dist-charts');
-    node.append(title, hints, charts);
-    return { node, title, hints, charts, entries: new Map() };
-  }
-
-  private _init(
-    echarts: ECharts,
-    node: HTMLElement,
-    height: number
-  ): EChartsType {
-    // A detached, hidden or collapsed output has no size yet: lay out at a
-    // fixed size rather than 0x0, and resize once it is visible.
-    const sized = node.clientWidth > 0;
-    return echarts.init(node, undefined, {
-      renderer: 'svg',
-      width: sized ? undefined : FALLBACK_WIDTH,
-      height: sized ? undefined : height
+    const host = el('div', 'tc-dist-charts');
+    node.append(title, hints, host);
+    const charts = new ChartList(host, {
+      className: 'tc-dist-chart',
+      keyAttribute: 'slot',
+      // Axes too: a heat map's value scale comes and goes with its range.
+      replaceMerge: ['series', 'xAxis', 'yAxis']
     });
+    return { node, title, hints, charts };
   }
 
   private readonly _body = el('div', 'tc-distributions-rows');

@@ -3,7 +3,7 @@
  * Clicking a column title sorts by it; clicking again reverses.
  */
 
-import { comparisonTable, sortRows } from './compare';
+import { comparisonTable, runColors, sortRows } from './compare';
 import { STATUS_TEXT } from './header';
 import type { Payload } from './payload';
 
@@ -58,4 +58,32 @@ export function renderTable(
     }
   }
   return node;
+}
+
+/** A panel's comparison table: shown for two runs or more, sorted as picked. */
+export class ComparisonTable {
+  constructor() {
+    this.node.className = 'tc-table-host';
+  }
+
+  readonly node = document.createElement('div');
+
+  draw(payload: Payload, palette: string[]): void {
+    if (payload.runs.length < 2) {
+      this.node.replaceChildren();
+      return;
+    }
+    const colors = runColors(payload.runs, palette);
+    this.node.replaceChildren(
+      renderTable(payload, colors, this._sort, key => {
+        this._sort =
+          this._sort?.key === key
+            ? { key, descending: !this._sort.descending }
+            : { key, descending: false };
+        this.draw(payload, palette);
+      })
+    );
+  }
+
+  private _sort: SortState | null = null;
 }

@@ -4,6 +4,8 @@
  * the user chose, however much the run grows.
  */
 
+import type { EChartsOption } from 'echarts';
+
 import type { Payload } from './payload';
 
 /** The x window as ECharts reports it after the user zoomed. */
@@ -47,6 +49,30 @@ export function zoomAfterUpdate(
     startValue: zoom.startValue,
     endValue: zoom.end >= 100 ? lastX : zoom.endValue
   };
+}
+
+/** `option` with every data zoom set to `window`; null leaves it as built. */
+export function withWindow(
+  option: EChartsOption,
+  window: ZoomWindow | null
+): EChartsOption {
+  if (!window || !Array.isArray(option.dataZoom)) {
+    return option;
+  }
+  return {
+    ...option,
+    dataZoom: option.dataZoom.map(zoom => ({ ...zoom, ...window }))
+  };
+}
+
+/**
+ * The window as the chart's `data-zoom` attribute shows it, for people and
+ * tests inspecting the page: `start-end`, or null when nothing is zoomed.
+ */
+export function zoomLabel(zoom: ZoomState | null): string | null {
+  return zoom && (zoom.start > 0 || zoom.end < 100)
+    ? `${zoom.startValue.toFixed(2)}-${zoom.endValue.toFixed(2)}`
+    : null;
 }
 
 /**

@@ -2,7 +2,6 @@
  * @jest-environment jsdom
  */
 import { distributionRows } from '../src/distributions';
-import type { ECharts } from '../src/echarts';
 import {
   DistributionSection,
   renderHints,
@@ -11,37 +10,13 @@ import {
 } from '../src/layers';
 import { RunPayload, validatePayload } from '../src/payload';
 import { LIGHT_THEME } from '../src/theme';
+import { fakeECharts } from './fakeECharts';
 import { historyFixture } from './fixtures';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 
 function fixtureRun(): RunPayload {
   return validatePayload(historyFixture('distributions').payload).runs[0];
-}
-
-/** Enough of ECharts to count charts and the options they were given. */
-function fakeECharts() {
-  const charts: {
-    node: HTMLElement;
-    options: unknown[];
-    disposed: boolean;
-  }[] = [];
-  const echarts = {
-    init: (node: HTMLElement) => {
-      const chart = { node, options: [] as unknown[], disposed: false };
-      charts.push(chart);
-      return {
-        setOption: (option: unknown) => chart.options.push(option),
-        dispose: () => {
-          chart.disposed = true;
-        },
-        resize: () => undefined,
-        getWidth: () => 0,
-        getHeight: () => 0
-      };
-    }
-  };
-  return { echarts: echarts as unknown as ECharts, charts };
 }
 
 describe('row titles and hints', () => {
@@ -202,5 +177,23 @@ describe('DistributionSection', () => {
     expect(names).toHaveLength(8);
     expect(names[0]).toBe('layers · hidden');
     expect(names[4]).toBe('other · hidden');
+  });
+
+  it("gives the panel's picture its charts and titles while open", () => {
+    const { echarts } = fakeECharts();
+    const section = new DistributionSection();
+    section.update(echarts, [fixtureRun()], LIGHT_THEME, options);
+    expect(section.pictureParts()).toEqual({ charts: [], titles: [] });
+    document.body.append(section.node);
+    const parts = section.pictureParts();
+    expect(parts.charts).toEqual([
+      ...section.node.querySelectorAll('.tc-dist-chart')
+    ]);
+    expect(parts.titles).toEqual([
+      ...section.node.querySelectorAll('.tc-dist-title')
+    ]);
+    section.node.open = false;
+    expect(section.pictureParts()).toEqual({ charts: [], titles: [] });
+    section.dispose();
   });
 });

@@ -1,5 +1,11 @@
 import { validatePayload } from '../src/payload';
-import { readZoom, xExtent, zoomAfterUpdate } from '../src/zoom';
+import {
+  readZoom,
+  withWindow,
+  xExtent,
+  zoomAfterUpdate,
+  zoomLabel
+} from '../src/zoom';
 import { historyFixture } from './fixtures';
 
 describe('zoom across updates', () => {
@@ -42,5 +48,24 @@ describe('zoom across updates', () => {
     expect(xExtent(validatePayload(historyFixture('basic').payload))).toEqual([
       1, 12
     ]);
+  });
+
+  it('sets the window on every data zoom of an option', () => {
+    const option = { dataZoom: [{ type: 'inside' }, { type: 'slider' }] };
+    expect(withWindow(option, null)).toBe(option);
+    expect(withWindow(option, { startValue: 3, endValue: 7 })).toEqual({
+      dataZoom: [
+        { type: 'inside', startValue: 3, endValue: 7 },
+        { type: 'slider', startValue: 3, endValue: 7 }
+      ]
+    });
+    expect(option.dataZoom[0]).toEqual({ type: 'inside' });
+    expect(withWindow({}, { startValue: 3, endValue: 7 })).toEqual({});
+  });
+
+  it('labels a window, and nothing when all is shown', () => {
+    expect(zoomLabel(zoomed)).toBe('3.00-7.00');
+    expect(zoomLabel({ ...zoomed, start: 0, end: 100 })).toBeNull();
+    expect(zoomLabel(null)).toBeNull();
   });
 });

@@ -42,7 +42,11 @@ async function saveAndReload(page: IJupyterLabPageFixture, path: string) {
   await page.notebook.save();
   // Galata's readiness check waits for the launcher, which a restored
   // notebook replaces: wait for the notebook instead.
-  await page.reload({ waitForIsReady: false });
+  // The option is Galata's; its fixture type only shows Playwright's reload.
+  type GalataReload = (options: { waitForIsReady: boolean }) => Promise<void>;
+  await (page as unknown as { reload: GalataReload }).reload({
+    waitForIsReady: false
+  });
   const name = path.split('/').pop()!;
   await expect(page.locator('.jp-NotebookPanel')).toBeVisible();
   if (!(await page.notebook.isOpen(name))) {
