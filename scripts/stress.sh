@@ -5,12 +5,13 @@
 # under load is a race to find, not to retry. Not part of `make test`.
 #
 #   scripts/stress.sh [ROUNDS]     (default 20; needs `make install` first)
+#   STRESS_MODULES="python/tests/test_live.py" scripts/stress.sh 5
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 ROUNDS=${1:-20}
-MODULES=(python/tests/test_live.py python/tests/test_static.py
-  python/tests/test_watch.py python/tests/test_kernel.py)
+read -r -a MODULES <<<"${STRESS_MODULES:-python/tests/test_live.py \
+  python/tests/test_static.py python/tests/test_watch.py python/tests/test_kernel.py}"
 export KERAS_BACKEND=${KERAS_BACKEND:-torch}
 LOG=$(mktemp -d)
 
