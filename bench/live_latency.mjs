@@ -53,6 +53,7 @@ function cellSource(opts) {
 import json, math, os, time, traceback
 from IPython.display import clear_output
 import traincurves as tc
+from traincurves.live import LiveDisplay
 
 OUT = "results.json"
 with open("kernel.pid", "w") as f:
@@ -77,7 +78,7 @@ def latency(name, updates, history, gap):
     for i in range(history):
         run.log(epoch=i, **values(i, total))
     run.start_live(every=0)
-    live = run._live
+    live = next(f for f in run.followers if isinstance(f, LiveDisplay))
     time.sleep(1.5)  # the first render also loads ECharts: not measured
     sends, done = [], []
     for i in range(history, total):
@@ -96,7 +97,7 @@ def rate(name, epochs, gap):
     clear_output()
     run = tc.Run(name, total_epochs=epochs)
     run.start_live()  # the default throttle
-    live = run._live
+    live = next(f for f in run.followers if isinstance(f, LiveDisplay))
     sends = [time.time() * 1000]  # the display_data that starts the panel
     seen = live.sent
     for i in range(epochs):

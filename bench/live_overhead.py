@@ -23,6 +23,7 @@ KERNEL_CODE = textwrap.dedent(
     from IPython.display import clear_output
     from livelossplot import PlotLosses
     import traincurves as tc
+    from traincurves.live import LiveDisplay
 
     def logs(i):
         return {
@@ -96,7 +97,8 @@ KERNEL_CODE = textwrap.dedent(
         cb.on_epoch_end(i, logs(i))
         time.sleep(0.002)
     duration = time.monotonic() - start
-    updates = cb.run._live.sent - 1
+    panel = next(f for f in cb.run.followers if isinstance(f, LiveDisplay))
+    updates = panel.sent - 1
     cb.on_train_end()
     clear_output()
     out["messages_per_s"] = round(updates / duration, 2)

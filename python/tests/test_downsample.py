@@ -130,15 +130,11 @@ def test_the_cap_is_configured_for_the_kernel():
 
 
 def test_live_updates_are_coarser_and_the_last_one_is_whole():
-    from traincurves.live import Update, current_update
+    from traincurves.live import Update
 
     run = long_run(200_000, 200)
     run.status = "running"
-    token = current_update.set(Update(final=False, static=None))
-    try:
-        live = bundle([run])[MIME_TYPE]
-    finally:
-        current_update.reset(token)
+    live = bundle([run], update=Update(final=False, static=None))[MIME_TYPE]
     run.status = "finished"
     final = bundle([run])[MIME_TYPE]
     live_size = len(json.dumps(live, separators=(",", ":")))
@@ -149,7 +145,7 @@ def test_live_updates_are_coarser_and_the_last_one_is_whole():
 
 
 def test_live_updates_of_very_long_panels_reduce_epochs_too():
-    from traincurves.live import Update, current_update
+    from traincurves.live import Update
 
     rng = random.Random(1)
     runs = []
@@ -159,11 +155,7 @@ def test_live_updates_of_very_long_panels_reduce_epochs_too():
             run.log(epoch, loss=rng.random(), val_loss=rng.random(), acc=rng.random())
         run.log(1234, val_loss=-1.0)  # the best, mid-history
         runs.append(run)
-    token = current_update.set(Update(final=False, static=None))
-    try:
-        live = bundle(runs)[MIME_TYPE]
-    finally:
-        current_update.reset(token)
+    live = bundle(runs, update=Update(final=False, static=None))[MIME_TYPE]
     assert len(json.dumps(live, separators=(",", ":"))) <= 1_000_000 / 4
     first = live["runs"][0]
     assert first["epoch_count"] == 3000 and len(first["epochs"]) < 3000

@@ -294,7 +294,7 @@ def test_gradient_norms_need_layers_of_a_torch_module():
 
 
 def test_live_updates_of_many_layers_over_many_epochs_stay_under_the_cap():
-    from traincurves.live import Update, current_update
+    from traincurves.live import Update
     from traincurves.payload import MIME_TYPE, bundle
 
     rng = np.random.default_rng(0)
@@ -303,11 +303,7 @@ def test_live_updates_of_many_layers_over_many_epochs_stay_under_the_cap():
         run.log(epoch, loss=1 / (epoch + 1))
         for layer in range(10):
             run.log_distribution(f"layer{layer}", rng.normal(size=64), epoch)
-    token = current_update.set(Update(final=False, static=None))
-    try:
-        live = bundle([run])[MIME_TYPE]
-    finally:
-        current_update.reset(token)
+    live = bundle([run], update=Update(final=False, static=None))[MIME_TYPE]
     assert len(json.dumps(live)) <= 1_000_000 / 4
     shown = live["runs"][0]["distributions"][0]["epochs"]
     assert shown[0] == 1 and shown[-1] == 500 and len(shown) < 500

@@ -380,7 +380,7 @@ def test_only_the_primary_process_shows_panels(monkeypatch, env, primary):
 def test_costly_updates_are_spaced_by_their_cost(shell):
     from traincurves.live import COST_FACTOR, LiveDisplay
 
-    def slow_build():
+    def slow_build(update):
         time.sleep(0.02)  # a big panel: 20 ms to build and send
         return {"text/plain": "panel"}
 

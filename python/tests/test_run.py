@@ -133,3 +133,57 @@ def test_best_and_nonfinite_stay_right_however_epochs_arrive():
                 if v is not None and not math.isfinite(v)
             ]
             assert run.nonfinite.get(name, []) == bad, (trial, name)
+
+
+def test_followers_are_told_everything_through_one_interface():
+    from traincurves.followers import Follower
+
+    class Recorder(Follower):
+        def __init__(self):
+            self.seen = []
+
+        def epoch(self, run, epoch, time, values):
+            self.seen.append(("epoch", epoch, values))
+
+        def batch(self, run, epoch, step, values):
+            self.seen.append(("batch", epoch, step, values))
+
+        def event(self, run, event):
+            self.seen.append(("event", event["kind"]))
+
+        def changed(self, run, final):
+            self.seen.append(("changed", final))
+
+        def ended(self, run):
+            self.seen.append(("ended", run.status))
+
+    run = tc.Run("r")
+    run.started = None
+    run.log(loss=1.0)
+    run.log_batch(loss=0.5)
+    run.add_event("note", 0)
+    late = Recorder()
+    run.follow(late, replay=True)  # what came before, whole rows
+    run.follow(late, replay=True)  # once, however often it is added
+    assert late.seen == [
+        ("epoch", 0, {"loss": 1.0}),
+        ("batch", 1, 0, {"loss": 0.5}),
+        ("event", "note"),
+    ]
+    late.seen.clear()
+    with run.one_change():  # one change for the panels, every record
+        run.log(loss=0.9)
+        run.log(epoch=1, val_loss=0.8)
+    run.finish("stopped_early")
+    run.stop_live()
+    assert late.seen == [
+        ("epoch", 1, {"loss": 0.9}),
+        ("epoch", 1, {"val_loss": 0.8}),
+        ("changed", False),
+        ("ended", "stopped_early"),
+        ("changed", True),
+    ]
+    run.unfollow(late)
+    run.log(loss=0.8)
+    assert late.seen[-1] == ("changed", True)
+    assert late not in run.followers

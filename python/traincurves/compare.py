@@ -6,8 +6,9 @@ from collections import deque
 from typing import Any
 
 from . import registry
+from .followers import Follower
 from .ingest import as_run
-from .live import DEFAULT_EVERY, LiveDisplay
+from .live import DEFAULT_EVERY, LiveDisplay, Update
 from .run import Run
 from .summary import table
 
@@ -31,7 +32,7 @@ def runs() -> RunList:
     return RunList(registry.runs())
 
 
-class Comparison:
+class Comparison(Follower):
     """A comparison panel that follows its runs while they change.
 
     Runs given by name are looked up again on every update, so re-training a
@@ -51,18 +52,21 @@ class Comparison:
     def runs(self) -> list[Run]:
         current = []
         for name, run in self.entries:
-            if name is not None:
-                run = registry._runs.get(name, run)
+            found = None if name is None else registry.find(name)
+            if found is not None:
+                run = found
             if run not in current:
                 current.append(run)
         return current
 
-    def _bundle(self) -> dict:
+    def _bundle(self, update: Update) -> dict:
         from .payload import bundle
 
-        return bundle(self.runs(), metrics=[self.metric] if self.metric else None)
+        metrics = [self.metric] if self.metric else None
+        return bundle(self.runs(), metrics=metrics, update=update)
 
-    def run_changed(self, run: Run, final: bool) -> None:
+    def changed(self, run: Run, final: bool) -> None:
+        """A registered run changed (the registry relays every one)."""
         names = {name for name, _ in self.entries if name is not None}
         if run.name in names or any(run is r for r in self.runs()):
             if final:
@@ -86,7 +90,7 @@ def resolve(
             continue
         is_run = isinstance(item, Run)
         run = as_run(item, name or (None if is_run else f"run {i + 1}"))
-        if not run._registered:
+        if not registry.registered(run):
             run.register()
         entries.append((None, run))
     return entries

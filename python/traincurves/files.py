@@ -52,6 +52,7 @@ def _in(value: Any, where: str) -> float | None:
 
 
 def run_to_dict(run: Run) -> dict[str, Any]:
+    batches = run.batch_table
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -64,15 +65,15 @@ def run_to_dict(run: Run) -> dict[str, Any]:
         "started": run.started,
         "ended": run.ended,
         "events": [dict(e) for e in run.events],
-        "epochs": list(run._epochs),
-        "times": list(run._times),
-        "metrics": {k: [_out(v) for v in col] for k, col in run._values.items()},
+        "epochs": run.epochs,
+        "times": run.times,
+        "metrics": {
+            k: [_out(v) for v in col] for k, col in run.epoch_table.values.items()
+        },
         "batches": {
-            "epoch": list(run._batch_epoch),
-            "step": list(run._batch_step),
-            "metrics": {
-                k: [_out(v) for v in col] for k, col in run._batch_values.items()
-            },
+            "epoch": list(batches.epochs),
+            "step": list(batches.steps),
+            "metrics": {k: [_out(v) for v in col] for k, col in batches.values.items()},
         },
         "distributions": [
             {k: v for k, v in d.to_payload(first=0).items() if k != "hints"}

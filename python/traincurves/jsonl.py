@@ -35,6 +35,7 @@ import weakref
 from pathlib import Path
 from typing import Any
 
+from .followers import Follower, Values
 from .layers import KINDS, Summary
 from .run import STATUSES, Run
 
@@ -75,8 +76,9 @@ def _out(values: dict[str, float | None]) -> dict[str, Any]:
     return {k: one(v) for k, v in values.items()}
 
 
-class RunWriter:
-    """Appends a run's records to a JSON Lines file as they happen.
+class RunWriter(Follower):
+    """Appends a run's records to a JSON Lines file as they happen: it
+    follows the run (``run.log_to``), from ``start`` to the end record.
 
     By default only global rank 0 writes; ``per_rank=True`` gives every rank
     its own file (``{stem}.rank{N}.jsonl``).
@@ -116,19 +118,21 @@ class RunWriter:
             }
         )
 
-    def epoch(
-        self, epoch: int, time: float | None, values: dict[str, float | None]
-    ) -> None:
+    def epoch(self, run: Run, epoch: int, time: float | None, values: Values) -> None:
         self.write(
             {"type": "epoch", "epoch": epoch, "time": time, "metrics": _out(values)}
         )
 
-    def batch(self, epoch: int, step: int, values: dict[str, float | None]) -> None:
+    def batch(self, run: Run, epoch: int, step: int, values: Values) -> None:
+        # Records carry their epoch and step: the reader puts them back in
+        # their place whatever comes between.
         self.write(
             {"type": "batch", "epoch": epoch, "step": step, "metrics": _out(values)}
         )
 
-    def distribution(self, name: str, kind: str, epoch: int, summary: Any) -> None:
+    def distribution(
+        self, run: Run, name: str, kind: str, epoch: int, summary: Summary
+    ) -> None:
         self.write(
             {
                 "type": "distribution",
@@ -145,12 +149,13 @@ class RunWriter:
             }
         )
 
-    def event(self, event: dict[str, Any]) -> None:
+    def event(self, run: Run, event: dict[str, Any]) -> None:
         self.write({"type": "event", **event})
 
-    def end(self, run: Run) -> None:
+    def ended(self, run: Run) -> None:
         self.write({"type": "end", "status": run.status, "time": run.elapsed})
         self.close()
+        run.unfollow(self)
 
     def close(self) -> None:
         if self._file is not None:
@@ -287,7 +292,7 @@ class RunReader:
             layer_kind = str(record.get("kind", "activations"))
             if layer_kind not in KINDS:
                 raise ValueError(f"unknown distribution kind {layer_kind!r}")
-            run._add_summary(
+            run.add_summary(
                 str(record["name"]), layer_kind, int(record["epoch"]), summary
             )
         elif kind == "end":

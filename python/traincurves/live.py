@@ -6,8 +6,9 @@ One ``display(..., display_id=True)`` when training starts, then
 state is always sent when the run ends. A display problem never reaches the
 training loop: it becomes one warning and the panel stops updating.
 
-Updates sent while a run goes on leave out the static picture (an SVG of the
-panel, see ``traincurves.static``): it is drawn once, for the last update.
+Each update tells the bundle builder what it is for (:class:`Update`):
+updates sent while a run goes on are smaller and leave out the static picture
+(an SVG of the panel, see ``traincurves.static``), drawn once, for the last.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ import time
 import warnings
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .followers import Follower
 from .kernel import current_cell
 
 if TYPE_CHECKING:
@@ -39,18 +40,10 @@ CHEAP = 0.01  # seconds: updates cheaper than this follow ``every`` alone
 
 @dataclass(frozen=True)
 class Update:
-    """What a live display builds a bundle for."""
+    """What a live display builds a bundle for (``payload.bundle(update=)``)."""
 
     final: bool  # its last update: the panel will not change again
     static: bool | None  # the display's ``static`` keyword
-
-
-# Set while a live display builds its bundle: ``payload.bundle`` reads it, so
-# builders that know nothing of live displays (``tc.watch``, ``tc.compare``)
-# leave the static picture out of updates sent while a run goes on.
-current_update: ContextVar[Update | None] = ContextVar(
-    "traincurves_update", default=None
-)
 
 
 def is_primary_process() -> bool:
@@ -74,16 +67,17 @@ def is_primary_process() -> bool:
     return True
 
 
-class LiveDisplay:
-    """A display that is updated in place; ``build()`` makes its bundle.
+class LiveDisplay(Follower):
+    """A display that is updated in place; ``build(update)`` makes its bundle.
 
     ``static``: whether its last update carries the static picture (default:
-    ``tc.configure``'s).
+    ``tc.configure``'s). A run's panel follows the run (``run.start_live``):
+    it is updated as the run changes and closed by its final change.
     """
 
     def __init__(
         self,
-        build: Callable[[], dict],
+        build: Callable[[Update], dict],
         every: float = DEFAULT_EVERY,
         runs: Iterable[Run] = (),
         static: bool | None = None,
@@ -128,8 +122,14 @@ class LiveDisplay:
         except Exception as error:  # never break training for a display
             self._fail(error)
 
-    def changed(self) -> None:
-        """The run changed: send it now, or later if updates come too fast."""
+    def changed(self, run: Run | None = None, final: bool = False) -> None:
+        """What it shows changed: send it now, or later if updates come too
+        fast. ``final``: send the last update and stop following ``run``."""
+        if final:
+            self.close()
+            if run is not None:
+                run.unfollow(self)
+            return
         self._pending = True
         self.tick()
 
@@ -222,11 +222,7 @@ class LiveDisplay:
         _untrack(self)
 
     def _build(self, final: bool) -> dict:
-        token = current_update.set(Update(final, self.static))
-        try:
-            return self.build()
-        finally:
-            current_update.reset(token)
+        return self.build(Update(final, self.static))
 
     def _fail(self, error: Exception) -> None:
         self._handle = None

@@ -34,18 +34,19 @@ def combine(runs: list[Run]) -> Run:
     combined.events = list(first.events)
     epochs = sorted({e for run in runs for e in run.epochs})
     names = [m for m in first] + [
-        m for run in runs[1:] for m in run if m not in first._values
+        m for run in runs[1:] for m in run if m not in first.epoch_table.values
     ]
     lows: dict[str, list[float | None]] = {m: [] for m in names}
     highs: dict[str, list[float | None]] = {m: [] for m in names}
-    rows = [{e: i for i, e in enumerate(run._epochs)} for run in runs]
+    rows = [{e: i for i, e in enumerate(run.epoch_table.epochs)} for run in runs]
     for epoch in epochs:
         values: dict[str, float | None] = {}
         for metric in names:
             seen = []
             for run, row in zip(runs, rows):
-                if metric in run._values and epoch in row:
-                    value = run._values[metric][row[epoch]]
+                column = run.epoch_table.values.get(metric)
+                if column is not None and epoch in row:
+                    value = column[row[epoch]]
                     if value is not None:
                         seen.append(value)
             finite = [v for v in seen if math.isfinite(v)]

@@ -10,17 +10,31 @@ comparison shown before a run is re-trained updates while it trains.
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .followers import Follower
 
 if TYPE_CHECKING:
     from .run import Run
 
 _runs: dict[str, Run] = {}
-_followers: weakref.WeakSet[Any] = weakref.WeakSet()
+_followers: weakref.WeakSet[Follower] = weakref.WeakSet()
+
+
+class _Relay(Follower):
+    """Follows every registered run for the comparisons: they follow runs
+    by name, and a name may be given to a run that does not exist yet."""
+
+    def changed(self, run: Run, final: bool) -> None:
+        changed(run, final)
+
+
+_relay = _Relay()
 
 
 def register(run: Run, keep: bool = False) -> None:
     """Keep ``run`` under its name."""
+    run.follow(_relay)
     earlier = _runs.get(run.name)
     if earlier is run:
         return
@@ -51,6 +65,16 @@ def get(name: str) -> Run:
         ) from None
 
 
+def find(name: str) -> Run | None:
+    """The run kept under ``name``, if any."""
+    return _runs.get(name)
+
+
+def registered(run: Run) -> bool:
+    """Whether ``run`` was registered (even if another has its name now)."""
+    return _relay in run.followers
+
+
 def runs() -> list[Run]:
     return list(_runs.values())
 
@@ -60,11 +84,12 @@ def clear() -> None:
     _runs.clear()
 
 
-def follow(follower: Any) -> None:
-    """``follower.changed(run)`` is called whenever a registered run changes."""
+def follow(follower: Follower) -> None:
+    """``follower.changed(run, final)`` is called whenever a registered run
+    changes."""
     _followers.add(follower)
 
 
 def changed(run: Run, final: bool = False) -> None:
     for follower in list(_followers):
-        follower.run_changed(run, final)
+        follower.changed(run, final)

@@ -1,5 +1,9 @@
 """The Run: one training run's history, status, params and events.
 
+It composes an epoch table (``epochs.py``) and a batch table
+(``batches.py``) and tells its followers (``followers.py``: live panels,
+JSON Lines writers, the kernel's registry) what happens to it.
+
 Epochs are counted from 0 when logging, as ``range(epochs)``, Keras'
 ``History.epoch`` and ``CSVLogger`` do; they are shown from 1, as Keras
 prints ``Epoch 1/20``.
@@ -7,18 +11,20 @@ prints ``Epoch 1/20``.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import math
 import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .downsample import BucketReducer
-from .stats import MetricStats
-from .values import compact, describe, to_float
+from .batches import BatchTable
+from .epochs import EpochTable
+from .values import describe, to_float
+
+if TYPE_CHECKING:
+    from .followers import Follower
 
 STATUSES = ("running", "finished", "stopped_early", "interrupted", "failed")
 DIAGNOSE_EVERY = 2.0  # seconds between diagnoses of a running run
@@ -67,44 +73,18 @@ class Run:
         # None when the run was read after the fact and has no timing.
         self.started: float | None = time.time()
         self.ended: float | None = None
-        self._epochs: list[int] = []
-        self._times: list[float | None] = []
-        self._compact_times: list[float | None] = []  # as in the payload
-        self._values: dict[str, list[float | None]] = {}
-        # The payload form of each value, computed once when logged so that
-        # re-sending a long history does not re-encode it every update.
-        self._compact: dict[str, list[float | None]] = {}
-        # Batch-level values, columnar: the epoch they were trained in (0-based)
-        # and the step within it.
-        self.steps_per_epoch: int | None = None
-        self._batch_epoch: list[int] = []
-        self._batch_step: list[int] = []
-        self._batch_values: dict[str, list[float | None]] = {}
-        self._batch_lock = threading.Lock()
-        # Steps seen per epoch, for the x position of a batch when
-        # steps_per_epoch is unknown; and the display reduction, kept
-        # between live updates.
-        self._batch_steps_seen: dict[int, int] = {}
-        self._batch_reducer = BucketReducer()
-        # Epoch rows of live updates of very long panels (see payload).
-        self._epoch_reducer = BucketReducer()
-        # The payload form of the batch rows shown at the last update:
-        # (reducer generation, rows, their JSON size).
-        self._batch_rows: tuple[int, list[tuple], int] | None = None
-        self._current_epoch = 0
-        self._live: Any = None
+        self.epoch_table = EpochTable()
+        self.batch_table = BatchTable()
+        self.steps_per_epoch: int | None = None  # for an x axis in steps
         # Held while the epoch data changes and while a payload is built from
         # it: a live panel's held-back update is sent from a timer thread.
         # Never held while a display is updated (see _changed's callers).
-        self._lock = threading.RLock()
-        self._deferring = 0  # inside _one_change
+        self.lock = threading.RLock()
+        # Replaced, never changed in place: a thread reads it without a lock.
+        self._followers: tuple[Follower, ...] = ()
+        self._panel: Follower | None = None  # the one start_live shows
+        self._deferring = 0  # inside one_change
         self._deferred = False
-        self._registered = False
-        self._writers: list[Any] = []
-        # Bumped when epoch values change: the diagnosis is cached against it.
-        self._epoch_version = 0
-        self._stats = MetricStats()  # best values, non-finite epochs
-        self._stats_version = -1
         self._diagnosis: tuple[int, list[Any], float] | None = None
         # Per-rank spread of a run combined from several ranks: metric ->
         # (low, high) aligned with epochs.
@@ -134,7 +114,7 @@ class Run:
     ) -> None:
         """:meth:`log` with the values as a mapping: any metric name works."""
         if epoch is None:
-            epoch = self._epochs[-1] + 1 if self._epochs else 0
+            epoch = self.epoch_table.next_epoch
         elif isinstance(epoch, bool) or not isinstance(epoch, int):
             try:
                 epoch = int(epoch.__index__())
@@ -147,24 +127,12 @@ class Run:
         parsed = {}
         for name, value in values.items():
             parsed[name] = to_float(value, name, f"at epoch {epoch}")
-        with self._lock:  # a live panel may be read from its timer thread
-            row = self._row(epoch)
-            self._stats.changed(row)
-            self._epoch_reducer.invalidate(row)
-            for name, value in parsed.items():
-                if name not in self._values:
-                    self._values[name] = [None] * len(self._epochs)
-                    self._compact[name] = [None] * len(self._epochs)
-                self._values[name][row] = value
-                self._compact[name][row] = compact(value)
+        with self.lock:  # a live panel may be read from its timer thread
             if time is None and self.started is not None:
                 time = _now() - self.started
-            self._times[row] = time
-            self._compact_times[row] = None if time is None else round(time, 3)
-            for writer in self._writers:
-                writer.epoch(epoch, time, parsed)
-            self._current_epoch = max(self._current_epoch, epoch + 1)
-            self._epoch_version += 1
+            self.epoch_table.set(epoch, parsed, time)
+            for follower in self._followers:
+                follower.epoch(self, epoch, time, parsed)
         self._changed()
 
     def log_batch(
@@ -176,39 +144,21 @@ class Run:
         epoch logged with :meth:`log`. ``step`` counts batches within it.
         """
         if epoch is None:
-            epoch = self._current_epoch
+            epoch = self.epoch_table.next_epoch
         if step is None:
-            same = self._batch_epoch and self._batch_epoch[-1] == epoch
-            step = self._batch_step[-1] + 1 if same else 0
+            step = self.batch_table.next_step(epoch)
         parsed = {
             name: to_float(value, name, f"at epoch {epoch} step {step}")
             for name, value in values.items()
         }
-        # Keras runs async-safe batch hooks on a thread pool: calls can race
-        # and arrive out of order, so they are serialised and kept sorted.
-        with self._batch_lock:
-            count = len(self._batch_epoch)
-            row = count
-            if count and (epoch, step) < (self._batch_epoch[-1], self._batch_step[-1]):
-                keys = list(zip(self._batch_epoch, self._batch_step))
-                row = bisect.bisect_right(keys, (epoch, step))
-                self._batch_reducer.invalidate(row)
-            if step + 1 > self._batch_steps_seen.get(epoch, 0):
-                self._batch_steps_seen[epoch] = step + 1
-            self._batch_epoch.insert(row, epoch)
-            self._batch_step.insert(row, step)
-            for name, value in parsed.items():
-                column = self._batch_values.get(name)
-                if column is None:
-                    column = self._batch_values[name] = [None] * count
-                column.insert(row, value)
-            for column in self._batch_values.values():
-                if len(column) == count:
-                    column.insert(row, None)
-            # Under the lock too: two worker threads must not interleave
-            # their lines in the file.
-            for writer in self._writers:
-                writer.batch(epoch, step, parsed)
+        # Keras may call this from several worker threads at once: the
+        # followers' records are made under the table's lock too, so that
+        # two threads cannot interleave their lines in a file.
+        table = self.batch_table
+        with table.lock:
+            table.add(epoch, step, parsed)
+            for follower in self._followers:
+                follower.batch(self, epoch, step, parsed)
         self._changed()
 
     def log_distribution(
@@ -235,29 +185,31 @@ class Run:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
         if epoch is None:
-            epoch = self._current_epoch
-        self._add_summary(name, kind, epoch, summarise(values))
+            epoch = self.epoch_table.next_epoch
+        self.add_summary(name, kind, epoch, summarise(values))
 
-    def _add_summary(self, name: str, kind: str, epoch: int, summary: Any) -> None:
+    def add_summary(self, name: str, kind: str, epoch: int, summary: Any) -> None:
+        """:meth:`log_distribution` of values already summarised (a
+        ``traincurves.layers.Summary``, as read back from a file)."""
         from .layers import Distribution
 
-        with self._lock:
+        with self.lock:
             found = self.distributions.get(name)
             if found is None:
                 found = self.distributions[name] = Distribution(name, kind)
             found.add(epoch, summary)
-            for writer in self._writers:
-                writer.distribution(name, kind, epoch, summary)
+            for follower in self._followers:
+                follower.distribution(self, name, kind, epoch, summary)
         self._changed()
 
     @contextlib.contextmanager
-    def _one_change(self) -> Iterator[None]:
+    def one_change(self) -> Iterator[None]:
         """Several changes that make one update (an epoch's layer summaries
         and its metrics): a first one alone would be sent, and the rest held
         back by the throttle until the next epoch."""
         self._deferring += 1
         try:
-            with self._lock:  # nothing in between is read by a live panel
+            with self.lock:  # nothing in between is read by a live panel
                 yield
         finally:
             self._deferring -= 1
@@ -265,29 +217,55 @@ class Run:
                 self._deferred = False
                 self._changed()
 
-    def _changed(self, final: bool = False) -> None:
+    def _changed(self) -> None:
         # Keras may run batch hooks in a worker thread; a display sent from
         # there can lose its cell, so those points wait for the next update.
         if threading.current_thread() is not threading.main_thread():
             return
-        if self._deferring and not final:
+        if self._deferring:
             self._deferred = True
             return
-        if self._live is not None:
-            self._live.changed()
-        if self._registered:
-            from . import registry
+        for follower in self._followers:
+            follower.changed(self, False)
 
-            registry.changed(self, final)
+    # -- followers ---------------------------------------------------------
 
     @property
-    def batches(self) -> dict[str, list[Any]]:
-        """Batch-level values: ``epoch`` and ``step`` columns plus one per metric."""
-        return {
-            "epoch": list(self._batch_epoch),
-            "step": list(self._batch_step),
-            **{name: list(column) for name, column in self._batch_values.items()},
-        }
+    def followers(self) -> tuple[Follower, ...]:
+        """What follows this run (see ``traincurves.followers``)."""
+        return self._followers
+
+    def follow(self, follower: Follower, replay: bool = False) -> None:
+        """Tell ``follower`` what happens to this run from now on (once,
+        however often it is added). ``replay``: first tell it what was
+        logged before (epochs, batches, layer summaries, events), so that it
+        has the whole run."""
+        # Under both locks, taken in the order bundle() and log_batch() take
+        # them: a value logged meanwhile by another thread reaches the
+        # follower once, either in the replay or as it is logged.
+        with self.lock, self.batch_table.lock:
+            if follower in self._followers:
+                return
+            if replay:
+                # Whole rows, None included: every metric column comes
+                # back, in its order, even one that holds no value yet.
+                for epoch, time, values in self.epoch_table.rows():
+                    follower.epoch(self, epoch, time, values)
+                for epoch, step, values in self.batch_table.rows():
+                    follower.batch(self, epoch, step, values)
+                for found in self.distributions.values():
+                    for epoch, summary in zip(found.epochs, found.summaries):
+                        follower.distribution(
+                            self, found.name, found.kind, epoch, summary
+                        )
+                for event in self.events:  # in the order they happened
+                    follower.event(self, event)
+            self._followers = (*self._followers, follower)
+
+    def unfollow(self, follower: Follower) -> None:
+        """Stop telling ``follower`` about this run."""
+        with self.lock:
+            self._followers = tuple(f for f in self._followers if f is not follower)
 
     @contextlib.contextmanager
     def live(
@@ -333,46 +311,36 @@ class Run:
         from .live import DEFAULT_EVERY, LiveDisplay
         from .payload import bundle
 
-        if not self._epochs and not self._batch_epoch:
+        if not len(self) and not len(self.batch_table):
             self.started = _now()
         self.status = "running"
         self.ended = None
-        self.register(keep)
-        self._live = LiveDisplay(
-            lambda: bundle([self]),
+        if self._panel is not None:  # an earlier panel is left as it was
+            self.unfollow(self._panel)
+        panel = LiveDisplay(
+            lambda update: bundle([self], update=update),
             DEFAULT_EVERY if every is None else every,
             [self],
             static=static,
         )
-        self._live.start()
+        # Followed before the registry: the run's own panel is updated before
+        # the comparisons that show it.
+        self.follow(panel)
+        self._panel = panel
+        self.register(keep)
+        panel.start()
 
     def register(self, keep: bool = False) -> None:
         """Keep this run in the kernel's registry (``tc.runs()``, ``tc.compare``)."""
         from . import registry
 
-        self._registered = True
         registry.register(self, keep)
 
     def stop_live(self) -> None:
         """Send the final state of the panel and stop following the run."""
-        if self._live is not None:
-            live, self._live = self._live, None
-            live.close()
-        if self._registered:
-            from . import registry
-
-            registry.changed(self, final=True)
-
-    def _row(self, epoch: int) -> int:
-        row = bisect.bisect_left(self._epochs, epoch)
-        if row < len(self._epochs) and self._epochs[row] == epoch:
-            return row
-        self._epochs.insert(row, epoch)
-        self._times.insert(row, None)
-        self._compact_times.insert(row, None)
-        for column in (*self._values.values(), *self._compact.values()):
-            column.insert(row, None)
-        return row
+        self._panel = None
+        for follower in self._followers:
+            follower.changed(self, True)
 
     def add_event(self, kind: str, epoch: int | None = None, **info: Any) -> None:
         """Mark something that happened (``early_stop``, ``nan``, ...)."""
@@ -380,10 +348,10 @@ class Run:
         if epoch is not None:
             event["epoch"] = epoch
         event.update(info)
-        with self._lock:  # not between log_to's replay and its first write
+        with self.lock:  # not between a follower's replay and its first record
             self.events.append(event)
-            for writer in self._writers:
-                writer.event(event)
+            for follower in self._followers:
+                follower.event(self, event)
 
     def end_with(self, error: BaseException) -> None:
         """End a running run that ``error`` stopped: ``interrupted`` for a
@@ -404,69 +372,69 @@ class Run:
             )
         self.status = status
         self.ended = _now()
-        for writer in self._writers:
-            writer.end(self)
-        self._writers = []
+        for follower in self._followers:
+            follower.ended(self)
 
     # -- reading -------------------------------------------------------
 
     @property
     def epochs(self) -> list[int]:
         """Logged epochs, 0-based, ascending."""
-        return list(self._epochs)
+        return list(self.epoch_table.epochs)
 
     @property
     def metrics(self) -> dict[str, list[float | None]]:
         """Values per metric aligned with :attr:`epochs`; ``None`` = not logged."""
-        return {name: list(column) for name, column in self._values.items()}
+        return {name: list(column) for name, column in self.epoch_table.values.items()}
 
     @property
     def times(self) -> list[float | None]:
         """Seconds since the run started, at the end of each logged epoch."""
-        return list(self._times)
+        return list(self.epoch_table.times)
+
+    @property
+    def batches(self) -> dict[str, list[Any]]:
+        """Batch-level values: ``epoch`` and ``step`` columns plus one per metric."""
+        table = self.batch_table
+        return {
+            "epoch": list(table.epochs),
+            "step": list(table.steps),
+            **{name: list(column) for name, column in table.values.items()},
+        }
 
     def __len__(self) -> int:
-        return len(self._epochs)
+        return len(self.epoch_table)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
+        return iter(self.epoch_table.values)
 
     def __getitem__(self, metric: str) -> list[float | None]:
+        values = self.epoch_table.values
         try:
-            return list(self._values[metric])
+            return list(values[metric])
         except KeyError:
-            known = ", ".join(map(repr, self._values)) or "none"
+            known = ", ".join(map(repr, values)) or "none"
             raise KeyError(
                 f"no metric {metric!r} in run {self.name!r}; known: {known}"
             ) from None
 
-    def _fresh_stats(self) -> MetricStats:
-        if self._stats_version != self._epoch_version:
-            self._stats.update(self._values)
-            self._stats_version = self._epoch_version
-        return self._stats
-
     @property
     def nonfinite(self) -> dict[str, list[tuple[int, str]]]:
         """Where NaN/inf were logged: metric -> [(epoch, "nan"|"inf"|"-inf")]."""
-        stats = self._fresh_stats()
-        return {
-            name: [(self._epochs[row], kind) for row, kind in found]
-            for name, found in stats.bad.items()
-            if found
-        }
+        return self.epoch_table.nonfinite()
 
     def best(self, metric: str) -> tuple[int, float] | None:
         """(epoch, value) of the best finite value, by the metric's direction."""
-        if metric not in self._values:
+        table = self.epoch_table
+        if metric not in table.values:
             self[metric]  # the KeyError that names the known metrics
-        rows = self._fresh_stats().best_row.get(metric)
-        row = rows[-1] if rows else None
-        return None if row is None else (self._epochs[row], self._values[metric][row])
+        row = table.best_row(metric)
+        return None if row is None else (table.epochs[row], table.values[metric][row])
 
     def last(self, metric: str) -> tuple[int, float] | None:
         """(epoch, value) of the latest logged value, NaN included."""
-        for epoch, value in zip(reversed(self._epochs), reversed(self[metric])):
+        epochs = self.epoch_table.epochs
+        for epoch, value in zip(reversed(epochs), reversed(self[metric])):
             if value is not None:
                 return epoch, value
         return None
@@ -477,8 +445,9 @@ class Run:
         Every bundle (payload and text summary) reads it; a diagnosis that
         fails gives no findings rather than costing the user the panel.
         """
+        version = self.epoch_table.version
         cached = self._diagnosis
-        if cached is None or cached[0] != self._epoch_version:
+        if cached is None or cached[0] != version:
             # A running run that grows many times a second (a watched file)
             # is diagnosed at most every DIAGNOSE_EVERY seconds: the verdicts
             # move slowly and the scan costs as much as the rest of an update.
@@ -495,7 +464,7 @@ class Run:
                 found = diagnose(self)
             except Exception:
                 found = []
-            self._diagnosis = (self._epoch_version, found, now)
+            self._diagnosis = (version, found, now)
         return self._diagnosis[1]
 
     @property
@@ -527,27 +496,8 @@ class Run:
         from .jsonl import RunWriter, end_at_exit
 
         writer = RunWriter(path, per_rank=per_rank)
-        # Under both locks, taken in the order bundle() and log_batch() take
-        # them: a value logged meanwhile by another thread is written once,
-        # either in the replay or by the writer, never lost or doubled.
-        with self._lock, self._batch_lock:
-            writer.start(self)
-            # Whole rows, None included: every metric column comes back, in
-            # its order, even one that holds no value yet.
-            for i, epoch in enumerate(self._epochs):
-                values = {k: col[i] for k, col in self._values.items()}
-                writer.epoch(epoch, self._times[i], values)
-            # Batch records carry their epoch and step: the reader puts them
-            # back in their place whatever comes between.
-            for i, (epoch, step) in enumerate(zip(self._batch_epoch, self._batch_step)):
-                values = {k: col[i] for k, col in self._batch_values.items()}
-                writer.batch(epoch, step, values)
-            for found in self.distributions.values():
-                for epoch, summary in zip(found.epochs, found.summaries):
-                    writer.distribution(found.name, found.kind, epoch, summary)
-            for event in self.events:  # in the order they happened
-                writer.event(event)
-            self._writers.append(writer)
+        writer.start(self)
+        self.follow(writer, replay=True)
         end_at_exit(self)
 
     def save(self, path: Any) -> Any:
@@ -566,7 +516,7 @@ class Run:
     def __repr__(self) -> str:
         return (
             f"<traincurves.Run {self.name!r} {self.status}, {len(self)} epochs, "
-            f"metrics: {', '.join(self._values) or 'none'}>"
+            f"metrics: {', '.join(self.epoch_table.values) or 'none'}>"
         )
 
 

@@ -111,10 +111,11 @@ def table(runs: list[Run], metrics: list[str] | None = None) -> str:
     header.append("params")
     rows = []
     for run in runs:
-        last = {m: run.last(m) for m in names if m in run._values}
+        logged = run.epoch_table.values
+        last = {m: run.last(m) for m in names if m in logged}
         rows.append(
             [run.name, _STATUS.get(run.status, run.status), str(len(run))]
-            + [_best_text(run, m) if m in run._values else "-" for m in validation]
+            + [_best_text(run, m) if m in logged else "-" for m in validation]
             + [_number(last[m][1]) if last.get(m) else "-" for m in names]
             + [", ".join(f"{k}={v}" for k, v in run.params.items()) or "-"]
         )

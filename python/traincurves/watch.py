@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .jsonl import RunReader
-from .live import LiveDisplay
+from .live import LiveDisplay, Update
 from .run import Run
 
 
@@ -120,7 +120,7 @@ class Watcher:
             for members in groups.values()
         ]
 
-    def _bundle(self) -> dict:
+    def _bundle(self, update: Update) -> dict:
         from .payload import bundle
 
         runs = self.runs
@@ -128,7 +128,7 @@ class Watcher:
             return {
                 "text/plain": f"traincurves: waiting for files matching {self.pattern!r}"
             }
-        return bundle(runs)
+        return bundle(runs, update=update)
 
     def poll(self) -> bool:
         changed = False

@@ -137,7 +137,7 @@ class LivePlot(keras.callbacks.Callback):
         if self.run is None:
             return
         values = self._values(logs)
-        with self.run._one_change():
+        with self.run.one_change():
             self._layers.record(self.run, epoch)
             self.run.log(epoch, **values)
         if self.stop_on_nan:

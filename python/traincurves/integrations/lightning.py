@@ -118,7 +118,7 @@ class LivePlot(pl.Callback):
         if self.run is None:
             return
         values = _epoch_metrics(trainer.callback_metrics, validation=False)
-        with self.run._one_change():
+        with self.run.one_change():
             self._layers.record(self.run, trainer.current_epoch)
             self.run.log(trainer.current_epoch, **values)
 
