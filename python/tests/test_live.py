@@ -290,7 +290,18 @@ def test_run_live_ends_interrupted_or_failed_and_reraises(shell, error, status):
     assert final["events"] == [{"kind": status, "message": error.__name__}]
 
 
-def test_an_interrupt_during_the_final_update_comes_after_it(shell, monkeypatch):
+@pytest.fixture
+def sigint_raises():
+    """SIGINT raises KeyboardInterrupt, as in a kernel running a cell; a
+    process started in the background (CI, nohup) may have it ignored."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_an_interrupt_during_the_final_update_comes_after_it(
+    shell, monkeypatch, sigint_raises
+):
     """A second press of the interrupt button while the panel sends its final
     state: the state goes out whole, then the interrupt is raised."""
     run = tc.Run("r")
@@ -311,7 +322,7 @@ def test_an_interrupt_during_the_final_update_comes_after_it(shell, monkeypatch)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
-def test_interrupts_held_back_can_be_dropped():
+def test_interrupts_held_back_can_be_dropped(sigint_raises):
     from traincurves.live import interrupts_held
 
     with interrupts_held(reraise=False):
