@@ -16,7 +16,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export KERAS_BACKEND ?= torch
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-TS_SOURCES := $(wildcard src/*.ts) $(wildcard style/*) $(wildcard schema/*.json) package.json tsconfig.json
+TS_SOURCES := $(wildcard src/*.ts) $(wildcard style/*) $(wildcard schema/*.json schema/settings/*.json) package.json tsconfig.json
 PY_SOURCES := $(wildcard python/traincurves/*.py python/traincurves/*/*.py) pyproject.toml install.json
 
 .PHONY: help install demo test lint test-js test-py test-wheel test-ui bench clean

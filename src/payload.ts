@@ -1,8 +1,12 @@
 /**
  * The payload of `application/vnd.traincurves.v1+json`: its types and the
- * validator that turns untrusted JSON into them. The Python builder in
- * `python/traincurves/payload.py` writes exactly this.
+ * validator that turns untrusted JSON into them. `schema/payload.v1.json`
+ * defines the format, field by field; the Python builder in
+ * `python/traincurves/payload.py` writes it, and so may any other program.
  */
+
+import schema from '../schema/payload.v1.json';
+import { isObject, JsonSchema, kindOf, SchemaValidator } from './jsonSchema';
 
 export const MIME_TYPE = 'application/vnd.traincurves.v1+json';
 export const PAYLOAD_VERSION = 1;
@@ -154,328 +158,203 @@ export class PayloadError extends Error {
   }
 }
 
-type Obj = Record<string, unknown>;
+const validator = new SchemaValidator(schema as JsonSchema);
 
-function isObject(value: unknown): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+type Maybe<T> = T | null | undefined;
+
+/** A distribution as the schema admits it (`hints` optional). */
+interface DistributionIn extends Omit<Distribution, 'hints'> {
+  hints?: Maybe<DistributionHint[]>;
 }
 
-function kindOf(value: unknown): string {
-  if (value === null) {
-    return 'null';
-  }
-  if (Array.isArray(value)) {
-    return 'an array';
-  }
-  if (typeof value === 'string') {
-    const shown = value.length > 30 ? `${value.slice(0, 27)}...` : value;
-    return `the string ${JSON.stringify(shown)}`;
-  }
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${value}`;
+/**
+ * A run as the schema admits it: optional fields may be absent or null, and
+ * objects may carry fields this version does not read.
+ */
+interface RunIn {
+  id: string;
+  name: string;
+  status: Status;
+  params?: Maybe<Record<string, unknown>>;
+  epochs: number[];
+  epoch_count?: number;
+  metrics: Record<string, Value[]>;
+  time?: Maybe<Value[]>;
+  steps_per_epoch?: Maybe<number>;
+  bands?: Maybe<Record<string, { low: Value[]; high: Value[] }>>;
+  nonfinite?: Maybe<Record<string, [number, NonFiniteKind][]>>;
+  best?: Maybe<Record<string, Best>>;
+  events?: Maybe<RunEvent[]>;
+  findings?: Maybe<Finding[]>;
+  batches?: Maybe<Omit<Batches, 'count'> & { count?: Maybe<number> }>;
+  progress?: Maybe<{
+    epoch: number;
+    total?: Maybe<number>;
+    elapsed?: Maybe<number>;
+  }>;
+  distributions?: Maybe<DistributionIn[]>;
 }
 
-function fail(path: string, expected: string, got: unknown): never {
-  throw new PayloadError(`${path} must be ${expected}, got ${kindOf(got)}`);
+interface PayloadIn {
+  version: 1;
+  runs: RunIn[];
+  view?: Maybe<{ metrics?: Maybe<string[]> }>;
+  kernel?: Maybe<string>;
 }
 
-function object(value: unknown, path: string): Obj {
-  return isObject(value) ? value : fail(path, 'an object', value);
-}
-
-function string(value: unknown, path: string): string {
-  return typeof value === 'string' ? value : fail(path, 'a string', value);
-}
-
-function finite(value: unknown, path: string): number {
-  return typeof value === 'number' && Number.isFinite(value)
-    ? value
-    : fail(path, 'a finite number', value);
-}
-
-function array(value: unknown, path: string): unknown[] {
-  return Array.isArray(value) ? value : fail(path, 'an array', value);
-}
-
-function column(
-  value: unknown,
-  path: string,
-  length: number,
-  along = 'epochs'
-): Value[] {
-  const items = array(value, path);
+// What the schema cannot say: every column is as long as the axis it is
+// aligned with.
+function aligned<T>(items: T[], path: string, length: number, along: string) {
   if (items.length !== length) {
     throw new PayloadError(
       `${path} has ${items.length} values but there are ${length} ${along}`
     );
   }
-  items.forEach((item, i) => {
-    if (item !== null && (typeof item !== 'number' || !isFinite(item))) {
-      fail(`${path}[${i}]`, 'a number or null', item);
-    }
-  });
-  return items as Value[];
+  return items;
 }
 
-function shares(value: unknown, path: string, length: number): number[] {
-  const items = array(value, path);
-  if (items.length !== length) {
-    throw new PayloadError(
-      `${path} has ${items.length} values but there are ${length} epochs`
-    );
-  }
-  return items.map((item, i) => finite(item, `${path}[${i}]`));
-}
-
-function validateDistribution(value: unknown, path: string): Distribution {
-  const dist = object(value, path);
-  const kind = dist.kind;
-  if (kind !== 'activations' && kind !== 'weights' && kind !== 'gradients') {
-    fail(`${path}.kind`, '"activations", "weights" or "gradients"', kind);
-  }
-  const epochs = array(dist.epochs, `${path}.epochs`).map((e, i) =>
-    finite(e, `${path}.epochs[${i}]`)
-  );
-  const n = epochs.length;
-  const quantilesIn = object(dist.quantiles, `${path}.quantiles`);
+function readDistribution(dist: DistributionIn, path: string): Distribution {
+  const n = dist.epochs.length;
+  const column = <T>(values: T[], where: string) =>
+    aligned(values, `${path}.${where}`, n, 'epochs');
   const quantiles = {} as Distribution['quantiles'];
   for (const q of QUANTILES) {
-    quantiles[q] = column(quantilesIn[q], `${path}.quantiles.${q}`, n);
+    quantiles[q] = column(dist.quantiles[q], `quantiles.${q}`);
   }
-  const histogram = object(dist.histogram, `${path}.histogram`);
-  const counts = array(histogram.counts, `${path}.histogram.counts`);
-  if (counts.length !== n) {
+  const { histogram } = dist;
+  if (histogram.counts.length !== n) {
     throw new PayloadError(
-      `${path}.histogram.counts has ${counts.length} rows but there are ${n} epochs`
+      `${path}.histogram.counts has ${histogram.counts.length} rows but there are ${n} epochs`
     );
   }
   return {
-    name: string(dist.name, `${path}.name`),
-    kind,
-    epochs,
-    size: finite(dist.size, `${path}.size`),
+    name: dist.name,
+    kind: dist.kind,
+    epochs: dist.epochs,
+    size: dist.size,
     quantiles,
-    zeros: shares(dist.zeros, `${path}.zeros`, n),
-    nonfinite: shares(dist.nonfinite, `${path}.nonfinite`, n),
+    zeros: column(dist.zeros, 'zeros'),
+    nonfinite: column(dist.nonfinite, 'nonfinite'),
     histogram: {
-      low: column(histogram.low, `${path}.histogram.low`, n),
-      high: column(histogram.high, `${path}.histogram.high`, n),
-      counts: counts.map((row, i) =>
-        array(row, `${path}.histogram.counts[${i}]`).map((c, j) => {
-          const where = `${path}.histogram.counts[${i}][${j}]`;
-          const count = finite(c, where);
-          return count >= 0 ? count : fail(where, 'a count (>= 0)', count);
-        })
-      )
+      low: column(histogram.low, 'histogram.low'),
+      high: column(histogram.high, 'histogram.high'),
+      counts: histogram.counts
     },
-    hints: array(dist.hints ?? [], `${path}.hints`).map((h, i) => {
-      const where = `${path}.hints[${i}]`;
-      const hint = object(h, where);
-      return {
-        kind: string(hint.kind, `${where}.kind`),
-        epoch: finite(hint.epoch, `${where}.epoch`),
-        message: string(hint.message, `${where}.message`),
-        advice: string(hint.advice, `${where}.advice`)
-      };
-    })
+    hints: (dist.hints ?? []).map(({ kind, epoch, message, advice }) => ({
+      kind,
+      epoch,
+      message,
+      advice
+    }))
   };
 }
 
-function validateRun(value: unknown, path: string): RunPayload {
-  const run = object(value, path);
-  const status = string(run.status, `${path}.status`);
-  if (!(STATUSES as readonly string[]).includes(status)) {
-    throw new PayloadError(
-      `${path}.status must be one of ${STATUSES.join(', ')}, got ${kindOf(status)}`
-    );
-  }
-  const epochs = array(run.epochs, `${path}.epochs`).map((e, i) =>
-    finite(e, `${path}.epochs[${i}]`)
-  );
-  const metricsIn = object(run.metrics, `${path}.metrics`);
-  const metrics: Record<string, Value[]> = {};
-  for (const [name, values] of Object.entries(metricsIn)) {
-    metrics[name] = column(
-      values,
-      `${path}.metrics[${JSON.stringify(name)}]`,
-      epochs.length
-    );
-  }
-  const time =
-    run.time === null || run.time === undefined
-      ? null
-      : column(run.time, `${path}.time`, epochs.length);
-  const params: RunPayload['params'] = {};
-  for (const [key, param] of Object.entries(
-    object(run.params ?? {}, `${path}.params`)
-  )) {
-    params[key] =
-      param === null || ['string', 'number', 'boolean'].includes(typeof param)
-        ? (param as string | number | boolean | null)
-        : JSON.stringify(param);
-  }
-  const nonfinite: RunPayload['nonfinite'] = {};
-  for (const [name, entries] of Object.entries(
-    object(run.nonfinite ?? {}, `${path}.nonfinite`)
-  )) {
-    const where = `${path}.nonfinite[${JSON.stringify(name)}]`;
-    nonfinite[name] = array(entries, where).map((entry, i) => {
-      const pair = array(entry, `${where}[${i}]`);
-      const kind = pair[1];
-      if (kind !== 'nan' && kind !== 'inf' && kind !== '-inf') {
-        fail(`${where}[${i}][1]`, '"nan", "inf" or "-inf"', kind);
-      }
-      return [finite(pair[0], `${where}[${i}][0]`), kind];
-    });
-  }
-  const best: RunPayload['best'] = {};
-  for (const [name, entry] of Object.entries(
-    object(run.best ?? {}, `${path}.best`)
-  )) {
-    const where = `${path}.best[${JSON.stringify(name)}]`;
-    const b = object(entry, where);
-    if (b.mode !== 'min' && b.mode !== 'max') {
-      fail(`${where}.mode`, '"min" or "max"', b.mode);
+function readRun(run: RunIn, path: string): RunPayload {
+  const { epochs } = run;
+  const column = (values: Value[], where: string) =>
+    aligned(values, `${path}${where}`, epochs.length, 'epochs');
+  const byName = <T, U>(
+    entries: Maybe<Record<string, T>>,
+    read: (value: T, name: string) => U
+  ): Record<string, U> => {
+    const result: Record<string, U> = {};
+    for (const [name, value] of Object.entries(entries ?? {})) {
+      result[name] = read(value, name);
     }
-    best[name] = {
-      epoch: finite(b.epoch, `${where}.epoch`),
-      value: finite(b.value, `${where}.value`),
-      mode: b.mode
-    };
-  }
-  const events = array(run.events ?? [], `${path}.events`).map((e, i) => {
-    const event = object(e, `${path}.events[${i}]`);
-    string(event.kind, `${path}.events[${i}].kind`);
-    if (event.epoch !== undefined) {
-      finite(event.epoch, `${path}.events[${i}].epoch`);
-    }
-    return event as RunEvent;
-  });
-  const bands: RunPayload['bands'] = {};
-  for (const [name, band] of Object.entries(
-    object(run.bands ?? {}, `${path}.bands`)
-  )) {
-    const where = `${path}.bands[${JSON.stringify(name)}]`;
-    const b = object(band, where);
-    bands[name] = {
-      low: column(b.low, `${where}.low`, epochs.length),
-      high: column(b.high, `${where}.high`, epochs.length)
-    };
-  }
-  const findings = array(run.findings ?? [], `${path}.findings`).map(
-    (f, i): Finding => {
-      const where = `${path}.findings[${i}]`;
-      const finding = object(f, where);
-      const severity = finding.severity;
-      if (
-        severity !== 'error' &&
-        severity !== 'warning' &&
-        severity !== 'info'
-      ) {
-        fail(`${where}.severity`, '"error", "warning" or "info"', severity);
-      }
-      return {
-        kind: string(finding.kind, `${where}.kind`),
-        severity: severity as Finding['severity'],
-        metric: string(finding.metric, `${where}.metric`),
-        start: finite(finding.start, `${where}.start`),
-        end: finite(finding.end, `${where}.end`),
-        message: string(finding.message, `${where}.message`),
-        advice: string(finding.advice, `${where}.advice`)
-      };
-    }
-  );
+    return result;
+  };
+  const key = (name: string) => `[${JSON.stringify(name)}]`;
   let batches: Batches | null = null;
-  if (run.batches !== null && run.batches !== undefined) {
-    const b = object(run.batches, `${path}.batches`);
-    const x = array(b.x, `${path}.batches.x`).map((v, i) =>
-      finite(v, `${path}.batches.x[${i}]`)
-    );
-    const batchMetrics: Record<string, Value[]> = {};
-    for (const [name, values] of Object.entries(
-      object(b.metrics, `${path}.batches.metrics`)
-    )) {
-      batchMetrics[name] = column(
-        values,
-        `${path}.batches.metrics[${JSON.stringify(name)}]`,
-        x.length,
-        'batch points'
-      );
-    }
+  if (run.batches) {
+    const { x } = run.batches;
     batches = {
       x,
-      metrics: batchMetrics,
-      count: finite(b.count ?? x.length, `${path}.batches.count`)
+      metrics: byName(run.batches.metrics, (values, name) =>
+        aligned(
+          values,
+          `${path}.batches.metrics${key(name)}`,
+          x.length,
+          'batch points'
+        )
+      ),
+      count: run.batches.count ?? x.length
     };
   }
-  const progressIn = object(
-    run.progress ?? { epoch: epochs[epochs.length - 1] ?? 0 },
-    `${path}.progress`
-  );
-  const total = progressIn.total ?? null;
+  const progress = run.progress ?? { epoch: epochs[epochs.length - 1] ?? 0 };
   return {
-    id: string(run.id, `${path}.id`),
-    name: string(run.name, `${path}.name`),
-    status: status as Status,
-    params,
+    id: run.id,
+    name: run.name,
+    status: run.status,
+    params: byName(run.params, param =>
+      param === null || ['string', 'number', 'boolean'].includes(typeof param)
+        ? (param as string | number | boolean | null)
+        : JSON.stringify(param)
+    ),
     epochs,
-    epochCount:
-      run.epoch_count === undefined
-        ? epochs.length
-        : finite(run.epoch_count, `${path}.epoch_count`),
-    metrics,
-    time,
-    bands,
-    steps_per_epoch:
-      run.steps_per_epoch === null || run.steps_per_epoch === undefined
-        ? null
-        : finite(run.steps_per_epoch, `${path}.steps_per_epoch`),
-    nonfinite,
-    best,
-    events,
-    findings,
+    epochCount: run.epoch_count ?? epochs.length,
+    metrics: byName(run.metrics, (values, name) =>
+      column(values, `.metrics${key(name)}`)
+    ),
+    time: run.time ? column(run.time, '.time') : null,
+    bands: byName(run.bands, ({ low, high }, name) => ({
+      low: column(low, `.bands${key(name)}.low`),
+      high: column(high, `.bands${key(name)}.high`)
+    })),
+    steps_per_epoch: run.steps_per_epoch ?? null,
+    nonfinite: byName(run.nonfinite, entries =>
+      entries.map(([epoch, kind]): [number, NonFiniteKind] => [epoch, kind])
+    ),
+    best: byName(run.best, ({ epoch, value, mode }) => ({
+      epoch,
+      value,
+      mode
+    })),
+    events: run.events ?? [],
+    findings: (run.findings ?? []).map(f => ({
+      kind: f.kind,
+      severity: f.severity,
+      metric: f.metric,
+      start: f.start,
+      end: f.end,
+      message: f.message,
+      advice: f.advice
+    })),
     batches,
-    distributions: array(run.distributions ?? [], `${path}.distributions`).map(
-      (d, i) => validateDistribution(d, `${path}.distributions[${i}]`)
+    distributions: (run.distributions ?? []).map((d, i) =>
+      readDistribution(d, `${path}.distributions[${i}]`)
     ),
     progress: {
-      epoch: finite(progressIn.epoch, `${path}.progress.epoch`),
-      total: total === null ? null : finite(total, `${path}.progress.total`),
-      elapsed:
-        progressIn.elapsed === null || progressIn.elapsed === undefined
-          ? null
-          : finite(progressIn.elapsed, `${path}.progress.elapsed`)
+      epoch: progress.epoch,
+      total: progress.total ?? null,
+      elapsed: progress.elapsed ?? null
     }
   };
 }
 
-/** Check untrusted JSON and return it typed, or throw a PayloadError. */
+/**
+ * Check untrusted JSON against `schema/payload.v1.json`, then what the
+ * schema cannot say (columns as long as their axis), and return it typed
+ * with the defaults of its optional fields; or throw a PayloadError naming
+ * the offending field.
+ */
 export function validatePayload(data: unknown): Payload {
-  const root = object(data, 'payload');
-  if (root.version !== PAYLOAD_VERSION) {
+  // Another version is not held to this version's schema: say what to do.
+  if (isObject(data) && data.version !== PAYLOAD_VERSION) {
     throw new PayloadError(
-      `payload.version is ${kindOf(root.version)}; this traincurves ` +
+      `payload.version is ${kindOf(data.version)}; this traincurves ` +
         `extension reads version ${PAYLOAD_VERSION}. Update the extension or ` +
         'the Python package so that both match.'
     );
   }
-  const runs = array(root.runs, 'payload.runs');
-  if (runs.length === 0) {
-    throw new PayloadError('payload.runs is empty: there is no run to show');
+  const problem = validator.check(data, 'payload');
+  if (problem !== null) {
+    throw new PayloadError(problem);
   }
-  const viewIn = object(root.view ?? {}, 'payload.view');
-  const metrics =
-    viewIn.metrics === null || viewIn.metrics === undefined
-      ? null
-      : array(viewIn.metrics, 'payload.view.metrics').map((m, i) =>
-          string(m, `payload.view.metrics[${i}]`)
-        );
+  const root = data as PayloadIn;
   return {
     version: PAYLOAD_VERSION,
-    runs: runs.map((run, i) => validateRun(run, `payload.runs[${i}]`)),
-    view: { metrics },
-    kernel:
-      root.kernel === undefined || root.kernel === null
-        ? null
-        : string(root.kernel, 'payload.kernel')
+    runs: root.runs.map((run, i) => readRun(run, `payload.runs[${i}]`)),
+    view: { metrics: root.view?.metrics ?? null },
+    kernel: root.kernel ?? null
   };
 }

@@ -1,4 +1,4 @@
-/** The user settings of schema/plugin.json, with their defaults. */
+/** The user settings of schema/settings/plugin.json, with their defaults. */
 
 export type XAxisMode = 'epoch' | 'step' | 'time';
 

@@ -4,6 +4,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import schema_check
 from IPython.core.displaypub import DisplayPublisher
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
@@ -108,3 +109,22 @@ def digits_model(lr=1e-2, optimizer="adam"):
         metrics=["accuracy"],
     )
     return model
+
+
+# -- Every payload a test builds must match schema/payload.v1.json -----------
+# (schema_check.py). Wrapped before the test modules import the builder.
+schema_check.record_builder()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    schema_check.recorder.clear()
+    result = yield
+    found = schema_check.recorder.problems()
+    if found:
+        pytest.fail(
+            "a payload built by this test breaks schema/payload.v1.json:\n"
+            + "\n".join(found),
+            pytrace=False,
+        )
+    return result
