@@ -6,7 +6,6 @@
 
 import type { ISignal } from '@lumino/signaling';
 
-import { STATUS_TEXT } from './header';
 import type { NotebookRuns } from './notebook';
 import type { RunPayload } from './payload';
 
@@ -95,7 +94,7 @@ export class CompareMenu {
     name.textContent = run.name;
     const detail = document.createElement('span');
     detail.className = 'tc-compare-detail';
-    detail.textContent = `${STATUS_TEXT[run.status]}, ${run.epochCount} epochs`;
+    detail.textContent = `${run.text.status}, ${run.epochCount} epochs`;
     label.append(box, name, detail);
     return label;
   }

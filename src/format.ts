@@ -32,16 +32,3 @@ export function formatValue(value: number | null | undefined): string {
 export function formatEpoch(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
-
-/** Seconds as `42s`, `3m 05s`, `1h 02m`. */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) {
-    return `${s}s`;
-  }
-  const m = Math.floor(s / 60);
-  if (m < 60) {
-    return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  }
-  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
-}

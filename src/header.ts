@@ -3,18 +3,10 @@
  * Built with DOM nodes and textContent only: names are never HTML.
  */
 
-import { formatDuration, formatValue } from './format';
+import { formatValue } from './format';
 import type { Liveness } from './kernels';
 import { familiesOf, splitOf } from './metrics';
-import type { RunPayload, Status } from './payload';
-
-export const STATUS_TEXT: Record<Status, string> = {
-  running: 'running',
-  finished: 'finished',
-  stopped_early: 'stopped early',
-  interrupted: 'interrupted',
-  failed: 'failed'
-};
+import type { RunPayload } from './payload';
 
 /** What a running run whose kernel can no longer update it is shown as. */
 export const STALE_TEXT: Record<Exclude<Liveness, 'live'>, [string, string]> = {
@@ -55,57 +47,17 @@ export function latest(
   return null;
 }
 
-/** Seconds per epoch so far, or null before the first timed epoch. */
-export function secondsPerEpoch(run: RunPayload): number | null {
-  const elapsed = run.progress.elapsed;
-  const done = run.epochCount;
-  return elapsed !== null && done > 0 ? elapsed / done : null;
-}
-
-/** One-line description of how far the run got. */
+/**
+ * One line on how far the run got, as the payload's writer put it: where a
+ * live run is and its ETA, else what the run did.
+ */
 export function progressText(
   run: RunPayload,
   liveness: Liveness = 'live'
 ): string {
-  const count = run.epochCount;
-  const { total, elapsed } = run.progress;
-  const parts: string[] = [];
-  if (isLive(run, liveness) && total) {
-    parts.push(`epoch ${run.progress.epoch}/${total}`);
-    if (elapsed !== null) {
-      parts.push(`${formatDuration(elapsed)} elapsed`);
-    }
-    const perEpoch = secondsPerEpoch(run);
-    if (perEpoch !== null) {
-      const left = Math.max(0, total - run.progress.epoch);
-      parts.push(`ETA ${formatDuration(perEpoch * left)}`);
-      parts.push(`${formatValue(perEpoch)} s/epoch`);
-    }
-    return parts.join(' · ');
-  }
-  parts.push(
-    count === 0 && run.distributions.length > 0
-      ? 'layer snapshot'
-      : `${count} epoch${count === 1 ? '' : 's'}`
-  );
-  const stop = run.events.find(event => event.kind === 'early_stop');
-  if (stop && stop.epoch !== undefined) {
-    const best = typeof stop.best_epoch === 'number' ? stop.best_epoch : null;
-    parts.push(
-      `stopped early at epoch ${stop.epoch}` +
-        (best !== null ? ` (best ${best})` : '')
-    );
-  }
-  const nanStop = run.events.find(event => event.kind === 'nan_stop');
-  if (nanStop && nanStop.epoch !== undefined) {
-    parts.push(
-      `stopped at epoch ${nanStop.epoch}: ${nanStop.metric} not finite`
-    );
-  }
-  if (elapsed !== null) {
-    parts.push(formatDuration(elapsed));
-  }
-  return parts.join(' · ');
+  return isLive(run, liveness) && run.text.progress !== null
+    ? run.text.progress
+    : run.text.done;
 }
 
 /** Share of planned epochs done, for the progress bar of a running run. */
@@ -147,11 +99,7 @@ export function renderHeader(
     el('span', 'tc-name', run.name),
     stale
       ? el('span', `tc-status tc-status-stale tc-status-${liveness}`, stale[0])
-      : el(
-          'span',
-          `tc-status tc-status-${run.status}`,
-          STATUS_TEXT[run.status]
-        ),
+      : el('span', `tc-status tc-status-${run.status}`, run.text.status),
     el('span', 'tc-progress', progressText(run, liveness))
   );
   header.append(title);

@@ -131,6 +131,17 @@ export interface RunPayload {
   progress: Progress;
   /** Layer distributions; empty for runs without (and older payloads). */
   distributions: Distribution[];
+  /** What the header says, decided by the writer (python/presentation.py). */
+  text: RunText;
+}
+
+export interface RunText {
+  /** The status as people read it. */
+  status: string;
+  /** What the run did: epochs, where it stopped, how long it took. */
+  done: string;
+  /** While it runs towards a known end: where it is, the ETA; else null. */
+  progress: string | null;
 }
 
 /** What the panel shows of its runs; absent means everything. */
@@ -193,6 +204,7 @@ interface RunIn {
     elapsed?: Maybe<number>;
   }>;
   distributions?: Maybe<DistributionIn[]>;
+  text?: Maybe<{ status: string; done: string; progress?: Maybe<string> }>;
 }
 
 interface PayloadIn {
@@ -281,6 +293,7 @@ function readRun(run: RunIn, path: string): RunPayload {
     };
   }
   const progress = run.progress ?? { epoch: epochs[epochs.length - 1] ?? 0 };
+  const epochCount = run.epoch_count ?? epochs.length;
   return {
     id: run.id,
     name: run.name,
@@ -291,7 +304,7 @@ function readRun(run: RunIn, path: string): RunPayload {
         : JSON.stringify(param)
     ),
     epochs,
-    epochCount: run.epoch_count ?? epochs.length,
+    epochCount,
     metrics: byName(run.metrics, (values, name) =>
       column(values, `.metrics${key(name)}`)
     ),
@@ -327,7 +340,22 @@ function readRun(run: RunIn, path: string): RunPayload {
       epoch: progress.epoch,
       total: progress.total ?? null,
       elapsed: progress.elapsed ?? null
-    }
+    },
+    text: run.text
+      ? { ...run.text, progress: run.text.progress ?? null }
+      : plainText(run, epochCount)
+  };
+}
+
+/** The header of a payload that does not say (one written by hand). */
+function plainText(run: RunIn, count: number): RunText {
+  const snapshot = count === 0 && (run.distributions ?? []).length > 0;
+  return {
+    status: run.status.replace('_', ' '),
+    done: snapshot
+      ? 'layer snapshot'
+      : `${count} epoch${count === 1 ? '' : 's'}`,
+    progress: null
   };
 }
 

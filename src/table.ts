@@ -4,7 +4,6 @@
  */
 
 import { comparisonTable, runColors, sortRows } from './compare';
-import { STATUS_TEXT } from './header';
 import type { Payload } from './payload';
 
 export interface SortState {
@@ -18,7 +17,7 @@ export function renderTable(
   sort: SortState | null,
   onSort: (key: string) => void
 ): HTMLElement {
-  const table = comparisonTable(payload, run => STATUS_TEXT[run.status]);
+  const table = comparisonTable(payload, run => run.text.status);
   const rows = sort ? sortRows(table, sort.key, sort.descending) : table.rows;
   const node = document.createElement('table');
   node.className = 'tc-table';

@@ -1,9 +1,4 @@
-import {
-  escapeHTML,
-  formatDuration,
-  formatEpoch,
-  formatValue
-} from '../src/format';
+import { escapeHTML, formatEpoch, formatValue } from '../src/format';
 
 describe('formatting', () => {
   it.each([
@@ -15,14 +10,6 @@ describe('formatting', () => {
     [null, '–']
   ])('formats %p as %s', (value, text) => {
     expect(formatValue(value)).toBe(text);
-  });
-
-  it.each([
-    [4.4, '4s'],
-    [125, '2m 05s'],
-    [3725, '1h 02m']
-  ])('formats %p seconds as %s', (seconds, text) => {
-    expect(formatDuration(seconds)).toBe(text);
   });
 
   it('shows epochs as integers and batch positions to a tenth', () => {

@@ -116,7 +116,9 @@ describe('validatePayload', () => {
         val_loss: [0.95, 0.6, null, 0.42],
         accuracy: [0.71, 0.84, 0.88, 0.91]
       },
-      progress: { epoch: 4, total: null, elapsed: null }
+      progress: { epoch: 4, total: null, elapsed: null },
+      // A payload that does not say what its header says gets the plainest.
+      text: { status: 'finished', done: '4 epochs', progress: null }
     });
   });
 

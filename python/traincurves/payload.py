@@ -27,6 +27,7 @@ from .kernel import session_id
 from .layers import BYTES_PER_SUMMARY
 from .live import Update
 from .metrics import direction
+from .presentation import run_text
 from .run import Run
 from .summary import summary, table
 from .values import compact
@@ -98,6 +99,7 @@ def run_payload(
         payload["distributions"] = [
             d.to_payload(limit=layer_epochs) for d in run.distributions.values()
         ]
+    payload["text"] = run_text(payload)
     for name in run:
         best = run.best(name)
         if best is not None:

@@ -65,14 +65,6 @@ RUN_PALETTE = (
 FONT = "system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
 DASH = "6 4"
 
-STATUS_TEXT = {
-    "running": "running",
-    "finished": "finished",
-    "stopped_early": "stopped early",
-    "interrupted": "interrupted",
-    "failed": "failed",
-}
-
 _TEST = re.compile(r"^test[_/]", re.IGNORECASE)
 _SCHEDULES = {"lr", "learning_rate"}
 # Characters XML 1.0 cannot hold, not even as references.
@@ -134,16 +126,6 @@ def _js_exponent(text: str) -> str:
     mantissa, exponent = text.split("e")
     sign = "-" if exponent.startswith("-") else "+"
     return f"{mantissa}e{sign}{exponent.lstrip('+-').lstrip('0') or '0'}"
-
-
-def _duration(seconds: float) -> str:
-    s = max(0, round(seconds))
-    if s < 60:
-        return f"{s}s"
-    m = s // 60
-    if m < 60:
-        return f"{m}m {s % 60:02d}s"
-    return f"{m // 60}h {m % 60:02d}m"
 
 
 def _width(text: str, size: float) -> float:
@@ -772,28 +754,6 @@ def _layer_section(runs: list[dict[str, Any]], top: float) -> tuple[list[str], f
 # -- the title ------------------------------------------------------------------
 
 
-def progress_text(run: dict[str, Any]) -> str:
-    """How far the run got, as the panel's header says it."""
-    count = len(run["epochs"])
-    progress = run["progress"]
-    elapsed = progress.get("elapsed")
-    parts = []
-    if run["status"] == "running" and progress.get("total"):
-        parts.append(f"epoch {progress['epoch']}/{progress['total']}")
-    else:
-        parts.append(f"{count} epoch{'' if count == 1 else 's'}")
-    for event in run["events"]:
-        if event.get("kind") == "early_stop" and event.get("epoch") is not None:
-            best = event.get("best_epoch")
-            parts.append(
-                f"stopped early at epoch {event['epoch']}"
-                + (f" (best {best})" if isinstance(best, int) else "")
-            )
-    if elapsed is not None:
-        parts.append(_duration(elapsed))
-    return " · ".join(parts)
-
-
 def _latest(run: dict[str, Any], metric: str) -> float | str | None:
     bad = dict((e, k) for e, k in run["nonfinite"].get(metric, []))
     for epoch, value in zip(reversed(run["epochs"]), reversed(run["metrics"][metric])):
@@ -812,14 +772,15 @@ def _header(
     x, y = PAD + 4, PAD + 18
     if len(runs) > 1:
         entries = [
-            (colors[r["id"]], False, _clean(r["name"], 60), _status(r["status"]))
+            (colors[r["id"]], False, _clean(r["name"], 60), r["text"]["status"])
             for r in runs
         ]
         legend, last = _legend(entries, x, y + 22, WIDTH - PAD)
         title = _label(x, y, f"{len(runs)} runs", 16, TEXT, extra=' font-weight="600"')
         return [title, *legend], last + 14
     run = runs[0]
-    status = f"{_status(run['status'])} · {progress_text(run)}"
+    text = run["text"]
+    status = f"{text['status']} · {text['done']}"
     out = [
         _label(
             x,
@@ -839,10 +800,6 @@ def _header(
         out.append(_label(x, y + 20, _text(" · ".join(latest), 120), 12))
         return out, y + 30
     return out, y + 12
-
-
-def _status(status: str) -> str:
-    return STATUS_TEXT.get(status, status)
 
 
 def _status_color(status: str) -> str:
@@ -926,9 +883,7 @@ def render(data: dict[str, Any]) -> str:
     # Below the last chart (its box ends a gap above ``top``) or the last finding.
     total = math.ceil(bottom - 38 + 16 + 2 * PAD if listed else top - GAP + PAD)
 
-    title = " · ".join(
-        f"{_clean(r['name'], 60)} ({_status(r['status'])})" for r in runs
-    )
+    title = " · ".join(f"{_clean(r['name'], 60)} ({r['text']['status']})" for r in runs)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{total}" '
         f'viewBox="0 0 {WIDTH} {total}" role="img" '

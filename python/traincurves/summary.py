@@ -7,17 +7,10 @@ import math
 from typing import TYPE_CHECKING
 
 from .metrics import direction
+from .presentation import status_text
 
 if TYPE_CHECKING:
     from .run import Run
-
-_STATUS = {
-    "running": "running",
-    "finished": "finished",
-    "stopped_early": "stopped early",
-    "interrupted": "interrupted",
-    "failed": "failed",
-}
 
 
 def _number(value: float | None) -> str:
@@ -36,7 +29,7 @@ def _run_summary(run: Run) -> list[str]:
         f"/{run.total_epochs}" if run.total_epochs and run.status == "running" else ""
     )
     lines = [
-        f"traincurves run {run.name!r}: {_STATUS.get(run.status, run.status)}, "
+        f"traincurves run {run.name!r}: {status_text(run.status)}, "
         f"{epochs}{total} epoch{'s' if epochs != 1 else ''}"
     ]
     for event in run.events:
@@ -114,7 +107,7 @@ def table(runs: list[Run], metrics: list[str] | None = None) -> str:
         logged = run.epoch_table.values
         last = {m: run.last(m) for m in names if m in logged}
         rows.append(
-            [run.name, _STATUS.get(run.status, run.status), str(len(run))]
+            [run.name, status_text(run.status), str(len(run))]
             + [_best_text(run, m) if m in logged else "-" for m in validation]
             + [_number(last[m][1]) if last.get(m) else "-" for m in names]
             + [", ".join(f"{k}={v}" for k, v in run.params.items()) or "-"]
