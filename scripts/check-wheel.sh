@@ -17,6 +17,8 @@ missing = [f for f in ("install.json", "package.json", "static/style.js")
            if not any(n.endswith(wanted + f) for n in names)]
 if missing:
     sys.exit(f"the wheel lacks the labextension's {', '.join(missing)}")
+if "traincurves/payload.v1.json" not in names:
+    sys.exit("the wheel lacks the payload schema traincurves/payload.v1.json")
 PY
 
 python3 -m venv "$work/venv"
@@ -30,7 +32,12 @@ if "${clean_env[@]}" /bin/bash -c 'command -v node' >/dev/null; then
 fi
 listing="$("${clean_env[@]}" "$work/venv/bin/jupyter" labextension list 2>&1 | sed 's/\x1b\[[0-9;]*m//g')"
 echo "$listing"
-if grep -Eq 'jupyterlab-traincurves v[0-9.]+ enabled OK' <<<"$listing"; then
+# The schema comes from the wheel itself, not from a source checkout.
+title="$(cd "$work" && "${clean_env[@]}" "$work/venv/bin/python" -c \
+  'from traincurves.schema import payload_schema; print(payload_schema()["title"])')"
+echo "payload schema: $title"
+if grep -Eq 'jupyterlab-traincurves v[0-9.]+ enabled OK' <<<"$listing" &&
+  [ "$title" = "traincurves panel, version 1" ]; then
   echo "wheel check: 1 passed, 0 failed"
 else
   echo "wheel check: 0 passed, 1 failed" >&2
