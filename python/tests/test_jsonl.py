@@ -167,7 +167,10 @@ def run_script(tmp_path, body):
     [
         ('raise RuntimeError("disk full")', "failed", "RuntimeError: disk full"),
         (
-            "import os, signal; os.kill(os.getpid(), signal.SIGINT)",
+            # Ctrl-C in a terminal; the handler as there (a job started in
+            # the background, as CI may be, inherits SIGINT ignored).
+            "import os, signal; signal.signal(signal.SIGINT, signal.default_int_handler)"
+            "; os.kill(os.getpid(), signal.SIGINT)",
             "interrupted",
             "KeyboardInterrupt",
         ),
