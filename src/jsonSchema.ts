@@ -37,24 +37,6 @@ export interface SchemaObject {
   minItems?: number;
 }
 
-const KEYWORDS = new Set([
-  '$schema',
-  '$defs',
-  '$ref',
-  'title',
-  'description',
-  'type',
-  'const',
-  'enum',
-  'minimum',
-  'properties',
-  'required',
-  'additionalProperties',
-  'prefixItems',
-  'items',
-  'minItems'
-]);
-
 /** Keywords about a value's members or a reference: not a leaf check. */
 const STRUCTURAL = [
   '$ref',
@@ -65,6 +47,18 @@ const STRUCTURAL = [
   'items',
   'minItems'
 ] as const;
+
+const KEYWORDS = new Set<string>([
+  ...STRUCTURAL,
+  '$schema',
+  '$defs',
+  'title',
+  'description',
+  'type',
+  'const',
+  'enum',
+  'minimum'
+]);
 
 const TYPE_NAMES: Record<SchemaType, string> = {
   object: 'an object',

@@ -58,6 +58,15 @@ function watchOf(context: FakeContext): KernelWatch {
   return new KernelWatch(context as unknown as ISessionContext);
 }
 
+/** A watch of a context whose kernel sends from `session`, once it knows. */
+async function watching(session: string) {
+  const kernel = new FakeKernel(session);
+  const context = new FakeContext(kernel);
+  const watch = watchOf(context);
+  await Promise.resolve(); // the kernel info reply
+  return { kernel, context, watch };
+}
+
 describe('KernelWatch', () => {
   it('learns the session from kernel info, then from messages', async () => {
     const kernel = new FakeKernel('s1');
@@ -71,10 +80,7 @@ describe('KernelWatch', () => {
   });
 
   it('marks a restarted kernel and ignores its late messages', async () => {
-    const kernel = new FakeKernel('s1');
-    const context = new FakeContext(kernel);
-    const watch = watchOf(context);
-    await Promise.resolve();
+    const { kernel, context, watch } = await watching('s1');
     context.statusChanged.emit('restarting');
     expect(watch.session).toBeNull();
     expect(liveness('s1', watch)).toBe('restarted');
@@ -87,10 +93,7 @@ describe('KernelWatch', () => {
   });
 
   it('marks a dead kernel, and one replaced or shut down, as stopped', async () => {
-    const first = new FakeKernel('s1');
-    const context = new FakeContext(first);
-    const watch = watchOf(context);
-    await Promise.resolve();
+    const { kernel: first, context, watch } = await watching('s1');
     context.statusChanged.emit('dead');
     expect(liveness('s1', watch)).toBe('stopped');
 

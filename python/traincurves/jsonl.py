@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from .followers import Follower, Values
+from .kernel import shell
 from .layers import KINDS, Summary
 from .run import STATUSES, Run
 
@@ -197,18 +198,14 @@ def _hook_exit() -> None:
 
 
 def _end_running() -> None:
-    shell = None
-    if "IPython" in sys.modules:
-        from IPython import get_ipython
-
-        shell = get_ipython()
+    in_kernel = getattr(shell(), "kernel", None) is not None
     for run in list(_writing):
         if run.status != "running":
             continue
         try:
             if _uncaught:
                 run.end_with(_uncaught[-1])
-            elif getattr(shell, "kernel", None) is not None:
+            elif in_kernel:
                 run.end_with(KeyboardInterrupt("the kernel shut down"))
             else:
                 run.finish("finished")

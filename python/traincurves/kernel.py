@@ -3,15 +3,15 @@ outputs, and which cell is running."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 
-def _shell() -> Any:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None
-    return get_ipython()
+def shell() -> Any:
+    """The running IPython shell, or None. IPython is not imported for the
+    asking: without it imported, no shell can be running."""
+    ipython = sys.modules.get("IPython")
+    return ipython.get_ipython() if ipython is not None else None
 
 
 def session_id() -> str | None:
@@ -21,12 +21,12 @@ def session_id() -> str | None:
     kernel has a new one: a panel saved as ``running`` whose session is not
     the one the notebook's kernel now sends from cannot be updated any more.
     """
-    kernel = getattr(_shell(), "kernel", None)
+    kernel = getattr(shell(), "kernel", None)
     session = getattr(getattr(kernel, "session", None), "session", None)
     return session if isinstance(session, str) and session else None
 
 
-def current_cell(shell: Any = None) -> tuple[str, Any] | None:
+def current_cell(ipython: Any = None) -> tuple[str, Any] | None:
     """What identifies the running cell, the same while it runs and in its
     ``post_run_cell`` event; None outside IPython.
 
@@ -34,10 +34,10 @@ def current_cell(shell: Any = None) -> tuple[str, Any] | None:
     count is already the next one while the cell runs). IPython without a
     kernel (a terminal) has no request: there the count is the cell's own.
     """
-    shell = shell if shell is not None else _shell()
-    if shell is None:
+    ipython = ipython if ipython is not None else shell()
+    if ipython is None:
         return None
-    get_parent = getattr(getattr(shell, "kernel", None), "get_parent", None)
+    get_parent = getattr(getattr(ipython, "kernel", None), "get_parent", None)
     if get_parent is not None:
         try:
             msg_id = get_parent("shell")["header"]["msg_id"]
@@ -45,4 +45,4 @@ def current_cell(shell: Any = None) -> tuple[str, Any] | None:
             msg_id = None
         if msg_id:
             return ("request", msg_id)
-    return ("count", shell.execution_count)
+    return ("count", ipython.execution_count)

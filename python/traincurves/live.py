@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .followers import Follower
-from .kernel import current_cell
+from .kernel import current_cell, shell
 
 if TYPE_CHECKING:
     from .run import Run
@@ -246,16 +246,12 @@ _hooked = False
 def _track(live: LiveDisplay) -> None:
     global _hooked
     _live.add(live)
-    try:
-        from IPython import get_ipython
-    except ImportError:
+    ipython = shell()
+    if ipython is None:
         return
-    shell = get_ipython()
-    if shell is None:
-        return
-    live.cell = current_cell(shell)
+    live.cell = current_cell(ipython)
     if not _hooked:
-        shell.events.register("post_run_cell", _after_cell)
+        ipython.events.register("post_run_cell", _after_cell)
         _hooked = True
 
 

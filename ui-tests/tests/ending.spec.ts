@@ -1,4 +1,5 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
 
 // Galata's kernel tracking proxies POST /api/kernels/* and reads a JSON
 // body, which an interrupt's empty answer does not have; the sessions it
@@ -56,10 +57,21 @@ async function saveAndReload(page: IJupyterLabPageFixture, path: string) {
   return page.locator('.jp-Notebook .jp-Cell').first().locator('.tc-panel');
 }
 
+/** Press a button of the notebook's toolbar. */
+async function pressToolbar(page: IJupyterLabPageFixture, command: string) {
+  await page
+    .locator(`.jp-NotebookPanel-toolbar [data-command="notebook:${command}"]`)
+    .click();
+}
+
+/** A panel that no longer claims to be training: no ETA, no progress bar. */
+async function expectNotLive(panel: Locator) {
+  await expect(panel.locator('.tc-progress')).not.toContainText('ETA');
+  await expect(panel.locator('.tc-progressbar')).toHaveCount(0);
+}
+
 /** The epochs a stopped panel says it shows. */
-async function epochsShown(
-  panel: ReturnType<IJupyterLabPageFixture['locator']>
-) {
+async function epochsShown(panel: Locator) {
   const text = (await panel.locator('.tc-progress').textContent()) ?? '';
   const match = /^(\d+) epochs/.exec(text);
   expect(match, `progress text: ${text}`).not.toBeNull();
@@ -72,15 +84,10 @@ test('the interrupt button ends the panel interrupted, also after a reload', asy
 }) => {
   test.setTimeout(240 * 1000);
   const panel = await startSlowFit(page, 'interrupt.ipynb');
-  await page
-    .locator(
-      '.jp-NotebookPanel-toolbar [data-command="notebook:interrupt-kernel"]'
-    )
-    .click();
+  await pressToolbar(page, 'interrupt-kernel');
 
   await expect(panel.locator('.tc-status')).toHaveText('interrupted');
-  await expect(panel.locator('.tc-progress')).not.toContainText('ETA');
-  await expect(panel.locator('.tc-progressbar')).toHaveCount(0);
+  await expectNotLive(panel);
   await expect(panel.locator('.tc-warning')).toHaveText(/^KeyboardInterrupt/);
   const epochs = await epochsShown(panel);
   expect(epochs).toBeGreaterThanOrEqual(3);
@@ -98,7 +105,7 @@ test('the interrupt button ends the panel interrupted, also after a reload', asy
   const reloaded = await saveAndReload(page, `${tmpPath}/interrupt.ipynb`);
   await expect(reloaded.locator('.tc-status')).toHaveText('interrupted');
   expect(await epochsShown(reloaded)).toBe(epochs);
-  await expect(reloaded.locator('.tc-progress')).not.toContainText('ETA');
+  await expectNotLive(reloaded);
 });
 
 test('a kernel restarted mid-fit leaves a panel that does not claim to run', async ({
@@ -107,11 +114,7 @@ test('a kernel restarted mid-fit leaves a panel that does not claim to run', asy
 }) => {
   test.setTimeout(240 * 1000);
   const panel = await startSlowFit(page, 'restart.ipynb');
-  await page
-    .locator(
-      '.jp-NotebookPanel-toolbar [data-command="notebook:restart-kernel"]'
-    )
-    .click();
+  await pressToolbar(page, 'restart-kernel');
   await page.locator('.jp-Dialog .jp-mod-accept').click();
 
   const status = panel.locator('.tc-status');
@@ -120,8 +123,7 @@ test('a kernel restarted mid-fit leaves a panel that does not claim to run', asy
   await expect(panel.locator('.tc-stale')).toContainText(
     'restarted before the run ended'
   );
-  await expect(panel.locator('.tc-progress')).not.toContainText('ETA');
-  await expect(panel.locator('.tc-progressbar')).toHaveCount(0);
+  await expectNotLive(panel);
   expect(await epochsShown(panel)).toBeGreaterThanOrEqual(3);
   await page.screenshot({ path: 'test-results/restarted.png' });
 
@@ -131,5 +133,5 @@ test('a kernel restarted mid-fit leaves a panel that does not claim to run', asy
   await expect(reopened.locator('.tc-status')).toHaveText(
     'running when last saved'
   );
-  await expect(reopened.locator('.tc-progress')).not.toContainText('ETA');
+  await expectNotLive(reopened);
 });
