@@ -54,7 +54,11 @@ async function saveAndReload(page: IJupyterLabPageFixture, path: string) {
     await page.notebook.openByPath(path);
   }
   await page.notebook.activate(name);
-  return page.locator('.jp-Notebook .jp-Cell').first().locator('.tc-panel');
+  // The restored layout may hold another notebook (the one galata created
+  // as Untitled.ipynb before renaming it): look in the one shown only.
+  return page
+    .locator('.jp-NotebookPanel:not(.lm-mod-hidden) .tc-panel')
+    .first();
 }
 
 /** Press a button of the notebook's toolbar. */
