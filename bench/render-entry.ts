@@ -64,7 +64,7 @@ function model(payload: unknown) {
   } as any;
 }
 
-function newPanel(): TrainCurvesPanel {
+export function newPanel(): TrainCurvesPanel {
   const panel = new TrainCurvesPanel({
     mimeType: MIME_TYPE,
     sanitizer: { sanitize: (html: string) => html },
@@ -80,7 +80,7 @@ function newPanel(): TrainCurvesPanel {
  * renderModel(payload) until painted: the promise resolved, every chart
  * (new or updated) fired 'finished', then one animation frame.
  */
-async function timedRender(
+export async function timedRender(
   panel: TrainCurvesPanel,
   payload: unknown
 ): Promise<number> {
@@ -113,7 +113,7 @@ interface Options {
   animation?: boolean;
 }
 
-function configure(options: Options): void {
+export function configure(options: Options): void {
   TrainCurvesPanel.configure({
     ...DEFAULT_SETTINGS,
     animation: options.animation ?? false

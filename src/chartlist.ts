@@ -55,6 +55,11 @@ export class ChartList {
     return [...this._entries.values()].map(entry => entry.node);
   }
 
+  /** The chart instances, in order. */
+  get charts(): EChartsType[] {
+    return [...this._entries.values()].map(entry => entry.chart);
+  }
+
   has(key: string): boolean {
     return this._entries.has(key);
   }

@@ -4,7 +4,6 @@
  */
 
 import { formatValue } from './format';
-import { splitOf } from './metrics';
 import type { Payload, RunPayload } from './payload';
 
 /** A small string hash (FNV-1a): the same name always picks the same colour. */
@@ -18,22 +17,27 @@ export function hashName(name: string): number {
 }
 
 /**
- * Colour of each run: the palette slot its name hashes to, or the next free
- * one when another run of the panel took it.
+ * Colour of each run: the one its payload gives it (python/presentation.py
+ * picks them as below; a sweep of more runs than colours repeats them);
+ * else the palette slot its name hashes to, or the next free one.
  */
 export function runColors(
   runs: RunPayload[],
   palette: string[]
 ): Map<string, string> {
-  const taken = new Set<number>();
+  const taken = new Set<string>();
   const colors = new Map<string, string>();
   for (const run of runs) {
-    let slot = hashName(run.name) % palette.length;
-    for (let i = 0; i < palette.length && taken.has(slot); i++) {
-      slot = (slot + 1) % palette.length;
+    let color = run.color;
+    if (color === null) {
+      let slot = hashName(run.name) % palette.length;
+      for (let i = 0; i < palette.length && taken.has(palette[slot]); i++) {
+        slot = (slot + 1) % palette.length;
+      }
+      color = palette[slot];
     }
-    taken.add(slot);
-    colors.set(run.id, palette[slot]);
+    taken.add(color);
+    colors.set(run.id, color);
   }
   return colors;
 }
@@ -44,7 +48,7 @@ export function headlineMetric(
   metrics: string[]
 ): string | undefined {
   const logged = metrics.filter(m => m in run.metrics && run.best[m]);
-  return logged.find(m => splitOf(m) === 'validation') ?? logged[0];
+  return logged.find(m => run.placed[m]?.split === 'validation') ?? logged[0];
 }
 
 /** `baseline (best val_accuracy 0.953 @ 14)`: one legend entry per run. */
@@ -86,10 +90,15 @@ function lastValue(run: RunPayload, metric: string): number | null {
   return null;
 }
 
-/** The comparison table: run, params, epochs, status, best and final values. */
+/**
+ * The comparison table: run, params, epochs, status, best and final values;
+ * with `ranks` (a sweep) also each run's rank by the focus metric first,
+ * and the kinds of finding of each run when any run has one.
+ */
 export function comparisonTable(
   payload: Payload,
-  statusText: (run: RunPayload) => string
+  statusText: (run: RunPayload) => string,
+  ranks: Map<string, number> | null = null
 ): Table {
   const metrics: string[] = [];
   const params: string[] = [];
@@ -108,8 +117,13 @@ export function comparisonTable(
       }
     }
   }
-  const validation = metrics.filter(m => splitOf(m) === 'validation');
+  const validation = metrics.filter(m =>
+    payload.runs.some(run => run.placed[m]?.split === 'validation')
+  );
+  const found =
+    ranks !== null && payload.runs.some(run => run.findings.length > 0);
   const columns: Column[] = [
+    ...(ranks ? [{ key: 'rank', title: '#', kind: 'number' as const }] : []),
     { key: 'run', title: 'run', kind: 'text' },
     ...params.map(p => ({
       key: `param:${p}`,
@@ -127,7 +141,10 @@ export function comparisonTable(
       key: `final:${m}`,
       title: `final ${m}`,
       kind: 'number' as const
-    }))
+    })),
+    ...(found
+      ? [{ key: 'findings', title: 'findings', kind: 'text' as const }]
+      : [])
   ];
   const differs = new Set(
     params.filter(
@@ -142,6 +159,14 @@ export function comparisonTable(
       epochs: { text: String(run.epochCount), sort: run.epochCount },
       status: { text: statusText(run), sort: statusText(run) }
     };
+    const rank = ranks?.get(run.id);
+    if (rank !== undefined) {
+      cells.rank = { text: String(rank), sort: rank };
+    }
+    if (found) {
+      const labels = [...new Set(run.findings.map(f => f.label))].join(', ');
+      cells.findings = { text: labels || '–', sort: labels || null };
+    }
     for (const p of params) {
       const value = run.params[p];
       cells[`param:${p}`] = {
@@ -191,4 +216,19 @@ export function sortRows(
         : String(x).localeCompare(String(y));
     return descending ? -order : order;
   });
+}
+
+/**
+ * Runs added to a panel's comparison (the Compare menu), their colour
+ * cleared where one of `own` has it already, so that `runColors` picks
+ * another.
+ */
+export function recolored(
+  own: RunPayload[],
+  added: RunPayload[]
+): RunPayload[] {
+  const taken = new Set(own.map(run => run.color));
+  return added.map(run =>
+    run.color !== null && taken.has(run.color) ? { ...run, color: null } : run
+  );
 }

@@ -6,6 +6,7 @@
 
 import type { ISignal } from '@lumino/signaling';
 
+import { recolored } from './compare';
 import type { NotebookRuns } from './notebook';
 import type { RunPayload } from './payload';
 
@@ -46,11 +47,13 @@ export class CompareMenu {
         this._runs.set(run.id, run);
       }
     }
-    const own = new Set(this._options.own().map(run => run.id));
-    return [...this._picked]
+    const ownRuns = this._options.own();
+    const own = new Set(ownRuns.map(run => run.id));
+    const picked = [...this._picked]
       .filter(id => !own.has(id))
       .map(id => this._runs.get(id))
       .filter((run): run is RunPayload => run !== undefined);
+    return recolored(ownRuns, picked);
   }
 
   dispose(): void {

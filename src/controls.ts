@@ -15,7 +15,8 @@ export function controlsFrom(settings: PanelSettings): Controls {
     logY: settings.logY,
     xAxis: settings.xAxis,
     delta: false,
-    batches: true
+    batches: true,
+    charts: {}
   };
 }
 
@@ -34,7 +35,16 @@ export interface Toolbar {
     logProblem: string | null;
     xProblems: Record<XAxisMode, string | null>;
     hasBatches: boolean;
+    /** The panel's charts, for the chart picker. */
+    charts: ChartChoice[];
   }): void;
+}
+
+export interface ChartChoice {
+  family: string;
+  title: string;
+  visible: boolean;
+  group: string | null;
 }
 
 function labelled(
@@ -135,12 +145,51 @@ export function createToolbar(initial: Controls, on: ToolbarHandlers): Toolbar {
   }
   exportMenu.append(exportSummary, exportList);
 
+  // The chart picker: which charts are drawn (view state, not data). Only
+  // for panels with more charts than are drawn at first, or a choice made.
+  const picker = document.createElement('details');
+  picker.className = 'tc-menu tc-picker';
+  const pickerSummary = document.createElement('summary');
+  const pickerList = document.createElement('div');
+  pickerList.className = 'tc-menu-list';
+  picker.append(pickerSummary, pickerList);
+  let listed = '';
+  const showPicker = (charts: ChartChoice[]) => {
+    picker.hidden =
+      Object.keys(controls.charts).length === 0 && charts.every(c => c.visible);
+    const drawn = charts.filter(c => c.visible).length;
+    pickerSummary.textContent = `Charts ${drawn}/${charts.length}`;
+    const key = JSON.stringify(charts);
+    if (key === listed) {
+      return;
+    }
+    listed = key;
+    pickerList.replaceChildren();
+    for (const chart of charts) {
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.checked = chart.visible;
+      box.className = 'tc-picker-input';
+      box.dataset.family = chart.family;
+      box.addEventListener('change', () => {
+        controls.charts = { ...controls.charts, [chart.family]: box.checked };
+        emit();
+      });
+      const label = labelled(chart.title, box, 'tc-picker-item');
+      if (chart.group) {
+        label.dataset.group = chart.group;
+      }
+      pickerList.append(label);
+    }
+  };
+
   const hint = document.createElement('span');
   hint.className = 'tc-hint';
   const compareSlot = document.createElement('span');
   // Menus first: their lists open to the right, inside the panel.
   node.append(
     compareSlot,
+    picker,
     exportMenu,
     smoothing,
     logLabel,
@@ -165,6 +214,7 @@ export function createToolbar(initial: Controls, on: ToolbarHandlers): Toolbar {
         option.title = problem ?? '';
       }
       batchesLabel.hidden = !state.hasBatches;
+      showPicker(state.charts);
     }
   };
 }

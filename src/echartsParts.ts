@@ -5,7 +5,13 @@
  */
 
 import * as core from 'echarts/core';
-import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
+import {
+  BarChart,
+  HeatmapChart,
+  LineChart,
+  ParallelChart,
+  ScatterChart
+} from 'echarts/charts';
 import {
   AriaComponent,
   DataZoomComponent,
@@ -14,6 +20,7 @@ import {
   MarkAreaComponent,
   MarkLineComponent,
   MarkPointComponent,
+  ParallelComponent,
   TitleComponent,
   TooltipComponent,
   VisualMapContinuousComponent
@@ -24,6 +31,8 @@ core.use([
   BarChart,
   HeatmapChart,
   LineChart,
+  ParallelChart,
+  ScatterChart,
   AriaComponent,
   DataZoomComponent,
   GridComponent,
@@ -31,6 +40,7 @@ core.use([
   MarkAreaComponent,
   MarkLineComponent,
   MarkPointComponent,
+  ParallelComponent,
   TitleComponent,
   TooltipComponent,
   VisualMapContinuousComponent,

@@ -5,7 +5,7 @@
 
 import { formatValue } from './format';
 import type { Liveness } from './kernels';
-import { familiesOf, splitOf } from './metrics';
+import { planCharts } from './metrics';
 import type { RunPayload } from './payload';
 
 /** What a running run whose kernel can no longer update it is shown as. */
@@ -150,41 +150,67 @@ export function renderHeader(
   }
 
   const values = el('div', 'tc-latest');
-  // In chart order: loss first, train before validation.
-  const order = [...familiesOf(Object.keys(run.metrics)).values()].flatMap(
-    names =>
-      [...names].sort(
-        (a, b) =>
-          Number(splitOf(a) !== 'train') - Number(splitOf(b) !== 'train')
-      )
-  );
-  for (const metric of order) {
-    const last = latest(run, metric);
-    const chip = el('span', `tc-metric tc-split-${splitOf(metric)}`);
-    chip.append(el('span', 'tc-metric-name', metric));
-    const bad = last && last.value === null;
-    chip.append(
-      el(
-        'span',
-        bad ? 'tc-metric-value tc-bad' : 'tc-metric-value',
-        bad
-          ? (new Map(run.nonfinite[metric] ?? []).get(last.epoch) ?? '–')
-          : formatValue(last?.value)
+  const split = (metric: string) => run.placed[metric]?.split ?? 'train';
+  // Grouped as the payload places them: loss first, train before validation.
+  const order = planCharts(null, [run])
+    .map(chart => chart.metrics.map(m => m.name).filter(m => m in run.metrics))
+    .flatMap(names =>
+      names.sort(
+        (a, b) => Number(split(a) !== 'train') - Number(split(b) !== 'train')
       )
     );
+  const lastText = (metric: string): [string, boolean] => {
+    const last = latest(run, metric);
+    if (last && last.value === null) {
+      return [
+        new Map(run.nonfinite[metric] ?? []).get(last.epoch) ?? '–',
+        true
+      ];
+    }
+    return [formatValue(last?.value), false];
+  };
+  const bestText = (metric: string): string | null => {
     const best = run.best[metric];
-    if (best && splitOf(metric) === 'validation') {
-      chip.append(
-        el(
-          'span',
-          'tc-metric-best',
-          `best ${formatValue(best.value)} @ ${best.epoch}`
-        )
-      );
+    return best && split(metric) === 'validation'
+      ? `best ${formatValue(best.value)} @ ${best.epoch}`
+      : null;
+  };
+  // The key metrics (the loss and the focus metric, as the payload says)
+  // lead; a long list's others are folded into a table under them.
+  const key = order.filter(m => run.placed[m]?.key ?? true);
+  for (const metric of key) {
+    const chip = el('span', `tc-metric tc-split-${split(metric)}`);
+    chip.append(el('span', 'tc-metric-name', metric));
+    const [value, bad] = lastText(metric);
+    chip.append(
+      el('span', bad ? 'tc-metric-value tc-bad' : 'tc-metric-value', value)
+    );
+    const best = bestText(metric);
+    if (best) {
+      chip.append(el('span', 'tc-metric-best', best));
     }
     values.append(chip);
   }
   header.append(values);
+  const rest = order.filter(m => !key.includes(m));
+  if (rest.length > 0) {
+    const more = document.createElement('details');
+    more.className = 'tc-more-metrics';
+    more.append(el('summary', '', `${rest.length} more metrics`));
+    const table = document.createElement('table');
+    for (const metric of rest) {
+      const row = document.createElement('tr');
+      const [value, bad] = lastText(metric);
+      row.append(
+        el('td', 'tc-metric-name', metric),
+        el('td', bad ? 'tc-metric-value tc-bad' : 'tc-metric-value', value),
+        el('td', 'tc-metric-best', bestText(metric) ?? '')
+      );
+      table.append(row);
+    }
+    more.append(table);
+    header.append(more);
+  }
 
   for (const [metric, entries] of Object.entries(run.nonfinite)) {
     if (entries.length > 0) {

@@ -9,7 +9,7 @@ import {
 } from '@jupyterlab/application';
 import { IThemeManager } from '@jupyterlab/apputils';
 import { IConsoleTracker } from '@jupyterlab/console';
-import { INotebookTracker } from '@jupyterlab/notebook';
+import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -17,6 +17,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { watchKernel } from './kernels';
 import { notebookRunFinder } from './notebook';
 import { MIME_TYPE } from './payload';
+import { reattachPanels } from './reattach';
 import { readSettings } from './settings';
 import { TrainCurvesPanel } from './widget';
 
@@ -55,6 +56,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     rendermime.addFactory(rendererFactory, 40);
     if (notebooks) {
       TrainCurvesPanel.findRuns = notebookRunFinder(notebooks);
+      // A reloaded page picks up the live panels of cells still running.
+      reattachPanels(notebooks, NotebookActions.executionScheduled, consoles);
     }
     // Follow each kernel from the start: a panel must know whether the
     // kernel that sends its updates is still the one running.

@@ -29,6 +29,7 @@ export interface SchemaObject {
   const?: Scalar;
   enum?: Scalar[];
   minimum?: number;
+  pattern?: string;
   properties?: Record<string, JsonSchema>;
   required?: string[];
   additionalProperties?: JsonSchema;
@@ -57,7 +58,8 @@ const KEYWORDS = new Set<string>([
   'type',
   'const',
   'enum',
-  'minimum'
+  'minimum',
+  'pattern'
 ]);
 
 const TYPE_NAMES: Record<SchemaType, string> = {
@@ -254,6 +256,13 @@ export class SchemaValidator {
     ) {
       return this._fail(`>= ${schema.minimum}`, value);
     }
+    if (
+      schema.pattern !== undefined &&
+      typeof value === 'string' &&
+      !this._regex(schema.pattern).test(value)
+    ) {
+      return this._fail(`a string matching ${schema.pattern}`, value);
+    }
     if (isObject(value)) {
       return this._checkObject(schema, value);
     }
@@ -331,15 +340,20 @@ export class SchemaValidator {
         schema.type === undefined &&
         schema.const === undefined &&
         schema.enum === undefined &&
-        schema.minimum === undefined;
+        schema.minimum === undefined &&
+        schema.pattern === undefined;
       return onlyRef ? this._leaf(this._resolve(schema.$ref!)) : null;
     }
-    const { type, const: only, enum: among, minimum } = schema;
+    const { type, const: only, enum: among, minimum, pattern } = schema;
+    const regex = pattern === undefined ? undefined : this._regex(pattern);
     return value =>
       (type === undefined || hasTypes(value, type)) &&
       (only === undefined || value === only) &&
       (among === undefined || among.includes(value as Scalar)) &&
-      (minimum === undefined || typeof value !== 'number' || value >= minimum);
+      (minimum === undefined ||
+        typeof value !== 'number' ||
+        value >= minimum) &&
+      (regex === undefined || typeof value !== 'string' || regex.test(value));
   }
 
   private _checkArray(schema: SchemaObject, value: unknown[]): string | null {
@@ -371,6 +385,17 @@ export class SchemaValidator {
   }
 
   private readonly _leaves = new WeakMap<SchemaObject, LeafTest | null>();
+  private readonly _regexes = new Map<string, RegExp>();
+
+  /** JSON Schema patterns are ECMA-262 and unanchored: `u` for code points. */
+  private _regex(pattern: string): RegExp {
+    let regex = this._regexes.get(pattern);
+    if (regex === undefined) {
+      regex = new RegExp(pattern, 'u');
+      this._regexes.set(pattern, regex);
+    }
+    return regex;
+  }
   private readonly _root: JsonSchema;
   private readonly _defs: Record<string, JsonSchema>;
   private _path: (string | number)[] = [];

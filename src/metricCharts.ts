@@ -24,7 +24,9 @@ export class MetricCharts {
   constructor(
     host: HTMLElement,
     group: string,
-    extent: () => [number, number]
+    extent: () => [number, number],
+    /** Wires each new chart once more (the panel's run hover). */
+    onCreate?: (chart: EChartsType, family: string) => void
   ) {
     this._extent = extent;
     this._charts = new ChartList(host, {
@@ -32,7 +34,10 @@ export class MetricCharts {
       keyAttribute: 'family',
       replaceMerge: ['series'],
       group,
-      onCreate: (chart, node) => this._watch(chart, node)
+      onCreate: (chart, node) => {
+        this._watch(chart, node);
+        onCreate?.(chart, node.dataset.family!);
+      }
     });
   }
 
@@ -42,6 +47,10 @@ export class MetricCharts {
 
   get nodes(): HTMLElement[] {
     return this._charts.nodes;
+  }
+
+  get charts(): EChartsType[] {
+    return this._charts.charts;
   }
 
   /** Forget the x window: a window in epochs means nothing in seconds. */

@@ -17,6 +17,26 @@ export interface NotebookRuns {
 
 export type RunFinder = (node: HTMLElement) => NotebookRuns | null;
 
+/**
+ * The runs of each output's payload, by the payload object: a notebook of
+ * 200 panels is searched again whenever an overlay redraws, and only new
+ * or changed outputs (new objects) are validated again.
+ */
+const validated = new WeakMap<object, RunPayload[]>();
+
+function runsOf(data: object): RunPayload[] {
+  let runs = validated.get(data);
+  if (!runs) {
+    try {
+      runs = validatePayload(data).runs;
+    } catch {
+      runs = []; // that output shows its own error
+    }
+    validated.set(data, runs);
+  }
+  return runs;
+}
+
 /** Every run in the outputs of the notebook holding `node`, once each. */
 export function notebookRunFinder(tracker: INotebookTracker): RunFinder {
   return node => {
@@ -34,16 +54,10 @@ export function notebookRunFinder(tracker: INotebookTracker): RunFinder {
       const outputs = (cell as ICodeCellModel).outputs;
       for (let j = 0; j < outputs.length; j++) {
         const data = outputs.get(j).data[MIME_TYPE];
-        if (data === undefined) {
+        if (typeof data !== 'object' || data === null) {
           continue;
         }
-        let runs: RunPayload[] = [];
-        try {
-          runs = validatePayload(data).runs;
-        } catch {
-          continue; // that output shows its own error
-        }
-        for (const run of runs) {
+        for (const run of runsOf(data)) {
           // The same run in a live panel and a comparison: keep the longest.
           const seen = byId.get(run.id);
           if (!seen || run.epochCount > seen.epochCount) {

@@ -7,10 +7,11 @@ import type { EChartsOption, LineSeriesOption } from 'echarts';
 
 import { legendLabel, runColors } from './compare';
 import { formatEpoch, formatValue } from './format';
-import { familiesOf, splitOf } from './metrics';
-import type { Payload, RunPayload } from './payload';
+import { planCharts } from './metrics';
+import type { ChartPlan, Payload, RunPayload, Split } from './payload';
 import type { XAxisMode } from './settings';
 import type { Theme } from './theme';
+import { faintLines, FAINT, strongStyle, TracedCurve } from './sweepSeries';
 import { formatTooltip, TooltipItem } from './tooltip';
 import { delta, logProblem, Points, smooth, xOf } from './transform';
 
@@ -20,6 +21,8 @@ export interface ChartSpec {
   option: EChartsOption;
   /** Why a log y axis cannot show this chart, or null. */
   logProblem?: string | null;
+  /** A sweep's drawn curves, for finding and drawing the hovered run. */
+  traced?: TracedCurve[];
 }
 
 export interface BuildOptions {
@@ -30,6 +33,18 @@ export interface BuildOptions {
   controls?: Controls;
   /** Points per series before ECharts samples the line. */
   maxPoints?: number;
+  /** Each run's colour, when the panel chose them; else its stable one. */
+  colors?: Map<string, string>;
+  /** A comparison of many runs: which are drawn, and which strongly. */
+  sweep?: SweepLook;
+}
+
+/** How a sweep's curves are drawn (sweep.ts decides the sets). */
+export interface SweepLook {
+  /** Runs drawn at all: the others are filtered out or unticked. */
+  drawn: Set<string>;
+  /** The best k: full colour, best values labelled, in the tooltip. */
+  strong: Set<string>;
 }
 
 /** The panel's analysis controls: view state, never data. */
@@ -42,6 +57,8 @@ export interface Controls {
   delta: boolean;
   /** Batch-level curves shown. */
   batches: boolean;
+  /** Charts the user showed (true) or hid (false) with the chart picker. */
+  charts: Record<string, boolean>;
 }
 
 export const RAW: Controls = {
@@ -49,8 +66,19 @@ export const RAW: Controls = {
   logY: false,
   xAxis: 'epoch',
   delta: false,
-  batches: true
+  batches: true,
+  charts: {}
 };
+
+/** The panel's charts, each with whether it is drawn now. */
+export function chartChoices(
+  payload: Payload,
+  controls: Controls
+): { plan: ChartPlan; visible: boolean }[] {
+  return planCharts(payload.charts, payload.runs, payload.view.metrics).map(
+    plan => ({ plan, visible: controls.charts[plan.family] ?? plan.shown })
+  );
+}
 
 /** The x of a shown epoch number under the chosen x axis. */
 function epochX(
@@ -105,8 +133,18 @@ interface Look {
   color: (metric: string) => string;
 }
 
-function colorBySplit(metric: string, theme: Theme): string {
-  const split = splitOf(metric);
+/** Which data a run's metric was measured on, as the payload places it. */
+function splitIn(run: RunPayload, metric: string): Split {
+  return run.placed[metric]?.split ?? 'train';
+}
+
+/** One run's curve: its own colour (a group member's), else its split's. */
+function colorBySplit(run: RunPayload, metric: string, theme: Theme): string {
+  const own = run.placed[metric]?.color;
+  if (own) {
+    return own;
+  }
+  const split = splitIn(run, metric);
   return split === 'validation'
     ? theme.validation
     : split === 'test'
@@ -128,7 +166,7 @@ function lookFor(
   if (payload.runs.length === 1) {
     return {
       name: metric => metric,
-      color: metric => colorBySplit(metric, theme)
+      color: metric => colorBySplit(run, metric, theme)
     };
   }
   const label = legendLabel(run, family);
@@ -197,7 +235,9 @@ function lineSeries(
   points: Points
 ): LineSeriesOption {
   const color = look.color(metric);
-  const validation = splitOf(metric) === 'validation';
+  const validation = splitIn(run, metric) === 'validation';
+  // A group's members share a chart by the dozen: no dots, no best labels.
+  const member = (run.placed[metric]?.member ?? null) !== null;
   const best = run.best[metric];
   const bestX = best ? epochX(run, best.epoch, controls.xAxis) : null;
   const bad = (run.nonfinite[metric] ?? [])
@@ -210,15 +250,18 @@ function lineSeries(
     data: packPoints(points) as unknown as number[],
     dimensions: ['x', 'y'],
     connectNulls: false,
-    showSymbol: points.length <= 40,
+    showSymbol: points.length <= 40 && !member,
     symbolSize: 5,
     sampling: 'lttb',
     color,
-    lineStyle: { width: 2, type: validation ? 'dashed' : 'solid' },
+    lineStyle: {
+      width: member ? 1.5 : 2,
+      type: validation ? 'dashed' : 'solid'
+    },
     emphasis: { focus: 'series' },
     markPoint:
       // The best value is a value: not drawn on the per-epoch change.
-      validation && best && bestX !== null && !controls.delta
+      validation && best && bestX !== null && !controls.delta && !member
         ? {
             symbol: 'circle',
             symbolSize: 10,
@@ -228,6 +271,7 @@ function lineSeries(
               borderWidth: 2
             },
             label: {
+              show: !member,
               // Near the right edge a label above the point would be cut off.
               position: nearRightEdge(run, best.epoch) ? 'left' : 'top',
               color: theme.text,
@@ -333,7 +377,7 @@ function rawSeries(
     lineStyle: {
       width: 1,
       opacity: 0.3,
-      type: splitOf(metric) === 'validation' ? 'dashed' : 'solid'
+      type: splitIn(run, metric) === 'validation' ? 'dashed' : 'solid'
     },
     silent: true,
     tooltip: { show: false },
@@ -427,7 +471,7 @@ export function findingAreas(
     silent: true,
     data: shown.map(f => [
       {
-        name: f.kind,
+        name: f.label,
         xAxis: epochX(run, f.start, mode) ?? f.start,
         itemStyle: { color: color(f.severity), opacity: 0.12 },
         label: { color: color(f.severity), position: 'insideTop' }
@@ -459,20 +503,22 @@ export function nonfiniteLookup(payload: Payload, mode: XAxisMode = 'epoch') {
 
 export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
   const { theme } = opts;
-  const shown = payload.view.metrics;
-  const names = new Set<string>();
-  payload.runs.forEach(run => {
-    Object.keys(run.metrics).forEach(m => names.add(m));
-    Object.keys(run.batches?.metrics ?? {}).forEach(m => names.add(m));
-  });
-  if (shown) {
-    [...names].filter(m => !shown.includes(m)).forEach(m => names.delete(m));
-  }
   const controls = opts.controls ?? RAW;
   const lookup = nonfiniteLookup(payload, controls.xAxis);
   const labels = curveLabels(payload);
-  const colors = runColors(payload.runs, theme.runPalette);
+  const colors = opts.colors ?? runColors(payload.runs, theme.runPalette);
   const single = payload.runs.length === 1;
+  const { sweep } = opts;
+  // A sweep draws its best k one by one, the rest bundled (sweepSeries.ts).
+  const runs = sweep
+    ? payload.runs.filter(run => sweep.strong.has(run.id))
+    : payload.runs;
+  const faintRuns = sweep
+    ? payload.runs.filter(
+        run => sweep.drawn.has(run.id) && !sweep.strong.has(run.id)
+      )
+    : [];
+  const labelled = sweep ? [...sweep.strong][0] : undefined;
   const axisText = { color: theme.textMuted, fontFamily: theme.fontFamily };
   const xName =
     controls.xAxis === 'time'
@@ -483,24 +529,41 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
   // Batch curves have no per-batch time; their change per epoch means nothing.
   const showBatches =
     controls.batches && controls.xAxis !== 'time' && !controls.delta;
-  return [...familiesOf(names)].map(([family, metrics]) => {
+  const drawn = chartChoices(payload, controls).filter(c => c.visible);
+  return drawn.map(({ plan: chart }) => {
+    const { family } = chart;
+    const metrics = chart.metrics.map(m => m.name);
     const curves: { name: string; points: Points }[] = [];
-    const series = payload.runs.flatMap(run => {
+    const traced: TracedCurve[] = [];
+    const series = runs.flatMap(run => {
       const look = lookFor(run, metrics, payload, colors, theme);
       const epochSeries: LineSeriesOption[] = [];
       const faint: LineSeriesOption[] = [];
       for (const metric of metrics.filter(m => m in run.metrics)) {
         const { raw, shown } = curve(run, metric, controls);
         curves.push({ name: metric, points: raw });
-        epochSeries.push(lineSeries(run, metric, look, theme, controls, shown));
+        const line = lineSeries(run, metric, look, theme, controls, shown);
+        if (sweep) {
+          strongStyle(line, run.id === labelled, splitIn(run, metric));
+          traced.push({
+            runId: run.id,
+            metric,
+            split: splitIn(run, metric),
+            points: shown
+          });
+        }
+        epochSeries.push(line);
         if (controls.smoothing > 0) {
           faint.push(rawSeries(run, metric, look, raw));
         }
         faint.push(...bandSeries(run, metric, look, controls));
       }
-      const areas = opts.findings
-        ? findingAreas(run, metrics, theme, controls.xAxis)
-        : undefined;
+      // A sweep shades none: hundreds of ranges merge into one block (the
+      // list under the charts groups them by kind, the table names them).
+      const areas =
+        opts.findings && !sweep
+          ? findingAreas(run, metrics, theme, controls.xAxis)
+          : undefined;
       if (areas && epochSeries.length > 0) {
         epochSeries[0].markArea = areas;
       }
@@ -531,10 +594,31 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
         : [];
       return [...epochSeries, ...faint, ...fine];
     });
+    if (sweep) {
+      const faint: TracedCurve[] = [];
+      for (const run of faintRuns) {
+        for (const metric of metrics.filter(m => m in run.metrics)) {
+          const { raw, shown } = curve(run, metric, controls);
+          curves.push({ name: metric, points: raw });
+          faint.push({
+            runId: run.id,
+            metric,
+            split: splitIn(run, metric),
+            points: shown
+          });
+        }
+      }
+      traced.push(...faint);
+      series.push(...faintLines(faint, id => colors.get(id)!));
+    }
     const logTrouble = logProblem(curves);
     // Short curves are drawn point for point; long ones sampled (LTTB).
     const limit = opts.maxPoints ?? 2000;
     for (const line of series) {
+      if (String(line.id).startsWith(FAINT)) {
+        // Many runs end to end: sampling across them would mangle them.
+        continue;
+      }
       const data = line.data as unknown as Float64Array | unknown[];
       const count = Array.isArray(data) ? data.length : data.length / 2;
       line.sampling = count > limit ? 'lttb' : undefined;
@@ -545,12 +629,14 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
       textStyle: { fontFamily: theme.fontFamily, color: theme.text },
       aria: { enabled: true, decal: { show: false } },
       title: {
-        text: family,
+        text: chart.title,
         left: 8,
         top: 4,
         textStyle: { fontSize: 13, fontWeight: 600, color: theme.text }
       },
       legend: {
+        // A sweep's legend is its run table.
+        show: !sweep,
         type: 'scroll',
         top: 26,
         left: 8,
@@ -560,7 +646,7 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
         pageIconColor: theme.text,
         pageIconInactiveColor: theme.axis
       },
-      grid: { left: 56, right: 24, top: 62, bottom: 62 },
+      grid: { left: 56, right: 24, top: sweep ? 36 : 62, bottom: 62 },
       tooltip: {
         trigger: 'axis',
         confine: true,
@@ -583,7 +669,11 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
         minInterval: controls.xAxis === 'time' ? 0 : 1,
         axisLine: { lineStyle: { color: theme.axis } },
         axisLabel: { ...axisText, formatter: (v: number) => formatEpoch(v) },
-        splitLine: { show: false }
+        splitLine: { show: false },
+        // A sweep's tooltip names the strong runs; emphasising their point
+        // at each move would repaint every curve. (An undefined axisPointer
+        // breaks ECharts' axis: the key only when it says something.)
+        ...(sweep ? { axisPointer: { triggerEmphasis: false } } : {})
       },
       yAxis: {
         // Log only where every value is positive; the toolbar says why not.
@@ -608,6 +698,11 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
       ],
       series
     };
-    return { family, option, logProblem: logTrouble };
+    return {
+      family,
+      option,
+      logProblem: logTrouble,
+      traced: sweep ? traced : undefined
+    };
   });
 }

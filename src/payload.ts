@@ -7,6 +7,7 @@
 
 import schema from '../schema/payload.v1.json';
 import { isObject, JsonSchema, kindOf, SchemaValidator } from './jsonSchema';
+import { placements } from './metrics';
 
 export const MIME_TYPE = 'application/vnd.traincurves.v1+json';
 export const PAYLOAD_VERSION = 1;
@@ -47,12 +48,18 @@ export interface Progress {
 /** A diagnosis finding; epochs shown from 1, `end` inclusive. */
 export interface Finding {
   kind: string;
+  /** The name it is listed and shaded under (the kind, when not given). */
+  label: string;
   severity: 'error' | 'warning' | 'info';
   metric: string;
   start: number;
   end: number;
   message: string;
   advice: string;
+  /** How clear the evidence is (high when not given); the label says it. */
+  confidence: 'high' | 'medium' | 'low';
+  /** The numbers the finding rests on, by name; the message says them. */
+  evidence: Record<string, number>;
 }
 
 /** Batch-level curves on a fractional-epoch x axis; maybe downsampled. */
@@ -133,6 +140,46 @@ export interface RunPayload {
   distributions: Distribution[];
   /** What the header says, decided by the writer (python/presentation.py). */
   text: RunText;
+  /** Its colour in a comparison; null: the renderer picks one. */
+  color: string | null;
+  /** Each metric's chart and split, as the payload's charts place it. */
+  placed: Record<string, Placement>;
+  /** Its place among the panel's runs by the focus metric (1 = best). */
+  rank: number | null;
+}
+
+export type Split = 'train' | 'validation' | 'test';
+
+export interface Placement {
+  family: string;
+  split: Split;
+  /** Its own colour (a member of a family group), or null. */
+  color: string | null;
+  /** On a key chart: shown in the header, not folded away. */
+  key: boolean;
+  /** In a family group (`iou_class_*`): the member it measures, or null. */
+  member: string | null;
+}
+
+export interface PlannedMetric {
+  name: string;
+  split: Split;
+  /** In a family group (`iou_class_*`): the member it measures. */
+  member: string | null;
+  color: string | null;
+}
+
+/** One chart of the panel: a metric family, its metrics in legend order. */
+export interface ChartPlan {
+  family: string;
+  title: string;
+  metrics: PlannedMetric[];
+  /** Its metrics lead the header (the loss and the focus metric). */
+  key: boolean;
+  /** Drawn until the user picks charts. */
+  shown: boolean;
+  /** `system`: schedules, gradient norms, throughput; else null. */
+  group: string | null;
 }
 
 export interface RunText {
@@ -142,6 +189,24 @@ export interface RunText {
   done: string;
   /** While it runs towards a known end: where it is, the ETA; else null. */
   progress: string | null;
+}
+
+/** The metric a comparison's runs are ranked by, and which way is better. */
+export interface Focus {
+  metric: string;
+  mode: 'min' | 'max';
+}
+
+/** The runs of a comparison that share a kind of finding. */
+export interface FindingGroup {
+  kind: string;
+  label: string;
+  severity: Finding['severity'];
+  /** Ids of the runs with such a finding. */
+  runs: string[];
+  count: number;
+  /** How many runs the panel compares. */
+  of: number;
 }
 
 /** What the panel shows of its runs; absent means everything. */
@@ -159,6 +224,14 @@ export interface Payload {
    * this output's updates (null: not known, e.g. a payload written by hand).
    */
   kernel: string | null;
+  /** The charts as the writer decided them; null: not said (older payloads). */
+  charts: ChartPlan[] | null;
+  /** What runs are ranked by; null: not said. */
+  focus: Focus | null;
+  /** How many best-ranked runs to draw strongly; null: all. */
+  highlight: number | null;
+  /** Findings grouped by kind across the runs; null: not said. */
+  findingGroups: FindingGroup[] | null;
 }
 
 /** A payload that cannot be drawn; the message names the offending field. */
@@ -182,6 +255,12 @@ interface DistributionIn extends Omit<Distribution, 'hints'> {
  * A run as the schema admits it: optional fields may be absent or null, and
  * objects may carry fields this version does not read.
  */
+interface FindingIn extends Omit<Finding, 'label' | 'confidence' | 'evidence'> {
+  label?: Maybe<string>;
+  confidence?: Maybe<Finding['confidence']>;
+  evidence?: Maybe<Record<string, number>>;
+}
+
 interface RunIn {
   id: string;
   name: string;
@@ -196,7 +275,7 @@ interface RunIn {
   nonfinite?: Maybe<Record<string, [number, NonFiniteKind][]>>;
   best?: Maybe<Record<string, Best>>;
   events?: Maybe<RunEvent[]>;
-  findings?: Maybe<Finding[]>;
+  findings?: Maybe<FindingIn[]>;
   batches?: Maybe<Omit<Batches, 'count'> & { count?: Maybe<number> }>;
   progress?: Maybe<{
     epoch: number;
@@ -205,6 +284,8 @@ interface RunIn {
   }>;
   distributions?: Maybe<DistributionIn[]>;
   text?: Maybe<{ status: string; done: string; progress?: Maybe<string> }>;
+  color?: Maybe<string>;
+  rank?: Maybe<number>;
 }
 
 interface PayloadIn {
@@ -212,6 +293,24 @@ interface PayloadIn {
   runs: RunIn[];
   view?: Maybe<{ metrics?: Maybe<string[]> }>;
   kernel?: Maybe<string>;
+  charts?: Maybe<
+    {
+      family: string;
+      title?: Maybe<string>;
+      metrics: {
+        name: string;
+        split: Split;
+        member?: Maybe<string>;
+        color?: Maybe<string>;
+      }[];
+      key?: Maybe<boolean>;
+      shown?: Maybe<boolean>;
+      group?: Maybe<string>;
+    }[]
+  >;
+  focus?: Maybe<Focus>;
+  highlight?: Maybe<number>;
+  finding_groups?: Maybe<FindingGroup[]>;
 }
 
 // What the schema cannot say: every column is as long as the axis it is
@@ -261,7 +360,11 @@ function readDistribution(dist: DistributionIn, path: string): Distribution {
   };
 }
 
-function readRun(run: RunIn, path: string): RunPayload {
+function readRun(
+  run: RunIn,
+  path: string,
+  charts: ChartPlan[] | null
+): RunPayload {
   const { epochs } = run;
   const column = (values: Value[], where: string) =>
     aligned(values, `${path}${where}`, epochs.length, 'epochs');
@@ -325,12 +428,15 @@ function readRun(run: RunIn, path: string): RunPayload {
     events: run.events ?? [],
     findings: (run.findings ?? []).map(f => ({
       kind: f.kind,
+      label: f.label ?? f.kind,
       severity: f.severity,
       metric: f.metric,
       start: f.start,
       end: f.end,
       message: f.message,
-      advice: f.advice
+      advice: f.advice,
+      confidence: f.confidence ?? 'high',
+      evidence: f.evidence ?? {}
     })),
     batches,
     distributions: (run.distributions ?? []).map((d, i) =>
@@ -343,7 +449,13 @@ function readRun(run: RunIn, path: string): RunPayload {
     },
     text: run.text
       ? { ...run.text, progress: run.text.progress ?? null }
-      : plainText(run, epochCount)
+      : plainText(run, epochCount),
+    color: run.color ?? null,
+    rank: run.rank ?? null,
+    placed: placements(charts, [
+      ...Object.keys(run.metrics),
+      ...Object.keys(run.batches?.metrics ?? {})
+    ])
   };
 }
 
@@ -379,10 +491,75 @@ export function validatePayload(data: unknown): Payload {
     throw new PayloadError(problem);
   }
   const root = data as PayloadIn;
+  const charts =
+    root.charts?.map(chart => ({
+      family: chart.family,
+      title: chart.title ?? chart.family,
+      metrics: chart.metrics.map(m => ({
+        name: m.name,
+        split: m.split,
+        member: m.member ?? null,
+        color: m.color ?? null
+      })),
+      key: chart.key ?? true,
+      shown: chart.shown ?? true,
+      group: chart.group ?? null
+    })) ?? null;
   return {
     version: PAYLOAD_VERSION,
-    runs: root.runs.map((run, i) => readRun(run, `payload.runs[${i}]`)),
+    runs: root.runs.map((run, i) => readRun(run, `payload.runs[${i}]`, charts)),
     view: { metrics: root.view?.metrics ?? null },
-    kernel: root.kernel ?? null
+    kernel: root.kernel ?? null,
+    charts,
+    focus: root.focus
+      ? { metric: root.focus.metric, mode: root.focus.mode }
+      : null,
+    highlight: root.highlight ?? null,
+    findingGroups:
+      root.finding_groups?.map(g => ({
+        kind: g.kind,
+        label: g.label,
+        severity: g.severity,
+        runs: g.runs,
+        count: g.count,
+        of: g.of
+      })) ?? null
   };
+}
+
+/**
+ * Where a live panel began (the payload's `origin`): the display its updates
+ * carry, the notebook cell and execution that show it, the kernel process.
+ */
+export interface Origin {
+  display: string;
+  cell: string;
+  /** The execution's count in its kernel ("In [n]"). */
+  execution: number;
+  /** The kernel process's session id; null: unknown. */
+  kernel: string | null;
+}
+
+/**
+ * The `origin` of a payload, or null when it has none or a malformed one.
+ * Read on its own, without validating the whole payload: a page reads it
+ * from every display message of its kernel, and the renderer validates the
+ * payloads it draws.
+ */
+export function readOrigin(data: unknown): Origin | null {
+  const origin = isObject(data) ? data.origin : undefined;
+  if (!isObject(origin)) {
+    return null;
+  }
+  const { display, cell, execution, kernel } = origin;
+  if (
+    typeof display !== 'string' ||
+    typeof cell !== 'string' ||
+    typeof execution !== 'number' ||
+    !Number.isFinite(execution) ||
+    (kernel !== undefined && kernel !== null && typeof kernel !== 'string')
+  ) {
+    return null;
+  }
+  return { display, cell, execution, kernel: kernel ?? null };
 }

@@ -11,19 +11,18 @@ import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import { CompareMenu } from './compareMenu';
+import { ComparisonView } from './comparisonView';
 import { controlsFrom, createToolbar, Toolbar } from './controls';
 import { ECharts, loadECharts } from './echarts';
 import { ExportFormat, exportFile, renderPicture } from './export';
-import { renderFindings } from './findings';
 import { renderComparisonHeader, renderHeader } from './header';
 import { KernelWatch, kernelWatchOf, liveness } from './kernels';
 import { DistributionSection } from './layers';
 import { MetricCharts } from './metricCharts';
 import type { RunFinder } from './notebook';
-import { buildCharts, Controls } from './options';
+import { buildCharts, chartChoices, Controls } from './options';
 import { Payload, validatePayload } from './payload';
 import { DEFAULT_SETTINGS, PanelSettings } from './settings';
-import { ComparisonTable } from './table';
 import { readTheme } from './theme';
 import { xAxisProblem } from './transform';
 import { xExtent } from './zoom';
@@ -56,9 +55,11 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
       this._error,
       this._header,
       this._tools.node,
+      this._runs.bar.node,
       this._chartsNode,
-      this._findingsNode,
-      this._table.node,
+      this._runs.findings,
+      this._runs.params.node,
+      this._runs.table.node,
       this._distributions.node
     );
     this._observer = new ResizeObserver(() => this._resize());
@@ -114,6 +115,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
     }
     this._observer.disconnect();
     this._compare.dispose();
+    this._runs.dispose();
     this._kernel?.changed.disconnect(this._drawHeader, this);
     this._charts.dispose();
     this._distributions.dispose();
@@ -153,12 +155,20 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
       this._drawHeader();
       const settings = Private.state.settings;
       const theme = readTheme(document.body);
-      this._table.draw(payload, theme.runPalette);
+      const scene = this._runs.scene(payload, theme.runPalette);
+      const choices = chartChoices(payload, this._controls);
       const specs = buildCharts(payload, {
         theme,
         controls: this._controls,
         findings: settings.diagnosis,
         maxPoints: settings.maxPoints,
+        colors: scene.colors,
+        sweep: scene.sweep
+          ? {
+              drawn: new Set(scene.drawn.map(run => run.id)),
+              strong: scene.strong
+            }
+          : undefined,
         // Only the first drawing may animate; updates must not flicker.
         animation: settings.animation && this._charts.size === 0
       });
@@ -170,17 +180,31 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
           step: xAxisProblem(payload.runs, 'step'),
           time: xAxisProblem(payload.runs, 'time')
         },
-        hasBatches: payload.runs.some(run => run.batches !== null)
+        hasBatches: payload.runs.some(run => run.batches !== null),
+        charts: choices.map(({ plan, visible }) => ({
+          family: plan.family,
+          title: plan.title,
+          visible,
+          group: plan.group
+        }))
       });
       // A snapshot of layer distributions has no curves to control.
-      this._tools.node.hidden = specs.length === 0;
-      const findings = settings.diagnosis
-        ? renderFindings(payload.runs, payload.runs.length > 1)
-        : null;
-      this._findingsNode.replaceChildren(...(findings ? [findings] : []));
+      this._tools.node.hidden = choices.length === 0;
       const lastX =
         this._controls.xAxis === 'epoch' ? xExtent(payload)[1] : null;
-      if (this._charts.update(echarts, specs, settings.chartHeight, lastX)) {
+      let moved = this._charts.update(
+        echarts,
+        specs,
+        settings.chartHeight,
+        lastX
+      );
+      this._runs.chartsDrawn(echarts, specs);
+      moved =
+        this._runs.draw(echarts, payload, scene, theme, {
+          findings: settings.diagnosis,
+          height: settings.chartHeight
+        }) || moved;
+      if (moved) {
         this._resize();
       }
       this._distributions.update(echarts, payload.runs, theme, {
@@ -248,6 +272,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
       return;
     }
     this._charts.resize();
+    this._runs.resize();
     this._distributions.resize();
   }
 
@@ -261,13 +286,15 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
   private readonly _header = document.createElement('div');
   private readonly _error = document.createElement('div');
   private readonly _chartsNode = document.createElement('div');
+  private readonly _runs: ComparisonView = new ComparisonView(() =>
+    this.redraw()
+  );
   private readonly _charts = new MetricCharts(
     this._chartsNode,
     `traincurves-${Private.state.nextId++}`,
-    () => (this._payload ? xExtent(this._payload) : [0, 0])
+    () => (this._payload ? xExtent(this._payload) : [0, 0]),
+    (chart, family) => this._runs.watch(chart, family)
   );
-  private readonly _table = new ComparisonTable();
-  private readonly _findingsNode = document.createElement('div');
   private readonly _distributions = new DistributionSection();
   private readonly _compare = new CompareMenu({
     find: () => TrainCurvesPanel.findRuns?.(this.node) ?? null,

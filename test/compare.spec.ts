@@ -4,6 +4,7 @@ import {
   comparisonTable,
   hashName,
   legendLabel,
+  recolored,
   runColors,
   sortRows
 } from '../src/compare';
@@ -18,12 +19,23 @@ function run(stem: string, name?: string, params = {}): RunPayload {
     ...r,
     id: `${stem}-${name ?? r.name}`,
     name: name ?? r.name,
-    params
+    params,
+    // Renamed: the colour its payload gave the fixture's name is not its.
+    color: null
   };
 }
 
 function compared(...runs: RunPayload[]): Payload {
-  return { version: 1, runs, view: { metrics: null }, kernel: null };
+  return {
+    version: 1,
+    runs,
+    view: { metrics: null },
+    kernel: null,
+    charts: null,
+    focus: null,
+    highlight: null,
+    findingGroups: null
+  };
 }
 
 const palette = LIGHT_THEME.runPalette;
@@ -41,6 +53,25 @@ describe('run colours', () => {
   it('never repeat within a panel', () => {
     const runs = Array.from({ length: 10 }, (_, i) => run('basic', `run-${i}`));
     expect(new Set(runColors(runs, palette).values()).size).toBe(10);
+  });
+
+  it('are the payload’s', () => {
+    const own = { ...run('basic', 'adam'), color: '#123456' };
+    expect(runColors([own], palette).get(own.id)).toBe('#123456');
+  });
+
+  it('of runs added from other panels are picked anew when they clash', () => {
+    // Both payloads gave their run the same colour; the panel's own run
+    // keeps it, the added one takes its name's slot among the free ones.
+    const own = { ...run('basic', 'adam'), color: '#123456' };
+    const other = { ...run('basic', 'rms'), color: '#abcdef' };
+    const clash = { ...run('uneven', 'sgd'), color: '#123456' };
+    const added = recolored([own], [other, clash]);
+    expect(added.map(r => r.color)).toEqual(['#abcdef', null]);
+    const colors = runColors([own, ...added], palette);
+    expect(colors.get(clash.id)).toBe(
+      palette[hashName('sgd') % palette.length]
+    );
   });
 });
 

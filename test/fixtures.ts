@@ -6,15 +6,23 @@ import type { Payload } from '../src/payload';
 
 const ROOT = path.join(__dirname, 'fixtures');
 
+/** What the static picture of a fixture's payload shows (regenerate.py). */
+export interface PictureFacts {
+  charts: string[];
+  series: { run: string; metric: string; color: string; dashed: boolean }[];
+}
+
 export interface HistoryFixture {
   file: string;
   description: string;
   name: string;
   payload: Payload;
+  picture: PictureFacts;
 }
 
-export function historyFixtures(): HistoryFixture[] {
-  const dir = path.join(ROOT, 'histories');
+/** Every JSON file of a fixture folder, parsed, with its file name. */
+function readFolder<T>(folder: string): T[] {
+  const dir = path.join(ROOT, folder);
   return fs
     .readdirSync(dir)
     .filter(file => file.endsWith('.json'))
@@ -23,6 +31,19 @@ export function historyFixtures(): HistoryFixture[] {
       file,
       ...JSON.parse(fs.readFileSync(path.join(dir, file), 'utf-8'))
     }));
+}
+
+export function historyFixtures(): HistoryFixture[] {
+  return readFolder('histories');
+}
+
+/** Several history fixtures' runs compared on one panel. */
+export function comparisonFixtures(): {
+  file: string;
+  payload: Payload;
+  picture: PictureFacts;
+}[] {
+  return readFolder('comparisons');
 }
 
 export function historyFixture(stem: string): HistoryFixture {

@@ -29,7 +29,9 @@ const DEFAULTS = {
   events: [],
   findings: [],
   batches: null,
-  distributions: []
+  distributions: [],
+  color: null,
+  rank: null
 };
 
 describe('validatePayload', () => {
@@ -118,7 +120,31 @@ describe('validatePayload', () => {
       },
       progress: { epoch: 4, total: null, elapsed: null },
       // A payload that does not say what its header says gets the plainest.
-      text: { status: 'finished', done: '4 epochs', progress: null }
+      text: { status: 'finished', done: '4 epochs', progress: null },
+      // Nor where its metrics go: they are placed by their names.
+      placed: {
+        loss: {
+          family: 'loss',
+          split: 'train',
+          color: null,
+          key: true,
+          member: null
+        },
+        val_loss: {
+          family: 'loss',
+          split: 'validation',
+          color: null,
+          key: true,
+          member: null
+        },
+        accuracy: {
+          family: 'accuracy',
+          split: 'train',
+          color: null,
+          key: true,
+          member: null
+        }
+      }
     });
   });
 
@@ -187,8 +213,8 @@ describe('validatePayload', () => {
 describe('SchemaValidator', () => {
   it('refuses a schema it would not check in full', () => {
     expect(
-      () => new SchemaValidator({ type: 'string', pattern: '^a' } as never)
-    ).toThrow('schema # uses the unsupported keyword pattern');
+      () => new SchemaValidator({ type: 'string', maxLength: 3 } as never)
+    ).toThrow('schema # uses the unsupported keyword maxLength');
     expect(
       () => new SchemaValidator({ properties: { a: { oneOf: [] } } } as never)
     ).toThrow('schema #/properties/a uses the unsupported keyword oneOf');

@@ -100,7 +100,8 @@ describe('controls in the chart options', () => {
   });
 
   it('shades findings when asked', () => {
-    const [loss] = buildCharts(payload, {
+    const overfit = validatePayload(historyFixture('overfitting').payload);
+    const [loss] = buildCharts(overfit, {
       theme: LIGHT_THEME,
       animation: false,
       findings: true
@@ -111,7 +112,7 @@ describe('controls in the chart options', () => {
       (area?.data as { name?: string; xAxis: number }[][])[0][0]
     ).toMatchObject({
       name: 'overfitting',
-      xAxis: 4
+      xAxis: 8
     });
   });
 });

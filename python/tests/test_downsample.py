@@ -166,8 +166,16 @@ def test_live_updates_of_very_long_panels_reduce_epochs_too():
 
     for run in runs:
         run.finish()
-    final = bundle(runs, static=False)[MIME_TYPE]["runs"][0]
-    assert "epoch_count" not in final and len(final["epochs"]) == 3000
+    # The last update of one run holds every epoch; a comparison of ten
+    # stays under the cap too (issue 17), its curves reduced for display
+    # with the best and the last epochs kept.
+    alone = bundle(runs[:1], static=False)[MIME_TYPE]["runs"][0]
+    assert "epoch_count" not in alone and len(alone["epochs"]) == 3000
+    compared = bundle(runs, static=False)[MIME_TYPE]
+    assert len(json.dumps(compared, separators=(",", ":"))) <= 1_000_000
+    final = compared["runs"][0]
+    assert final["epoch_count"] == 3000 and final["epochs"][-1] == 3000
+    assert final["best"]["val_loss"]["epoch"] == 1235 and 1235 in final["epochs"]
 
 
 def test_a_short_curve_takes_a_late_batch_and_a_new_metric():

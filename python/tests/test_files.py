@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import traincurves as tc
+from traincurves.readers import LoadWarning
 from traincurves.run import STATUSES
 
 numbers = st.one_of(
@@ -117,38 +118,31 @@ def test_csv_with_nan_cells_and_missing_values(tmp_path):
     assert math.isnan(run["loss"][1]) and run["val_loss"][1] is None
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        (
-            "epoch,loss\n0,1.0\n1,0.5,0.3\n",
-            r"line 3: expected 2 fields \(epoch, loss\), got 3",
-        ),
-        (
-            "epoch,loss\n0,1.0\n1,high\n",
-            r"line 3, column 'loss': 'high' is not a number",
-        ),
-        ("", r"is empty"),
-    ],
-)
-def test_malformed_csv_names_the_line(tmp_path, text, message):
+def test_csv_rows_that_do_not_fit_are_left_out_with_their_line(tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_text(text)
-    with pytest.raises(ValueError, match=message):
-        tc.load(path)
+    path.write_text("epoch,loss\n0,1.0\n1,0.5,0.3\n2,high\n3,0.25\n")
+    with pytest.warns(LoadWarning) as caught:
+        run = tc.load(path)
+    assert run.epochs == [0, 3] and run["loss"] == [1.0, 0.25]
+    (warning,) = caught
+    message = str(warning.message)
+    assert message.startswith(f"{path}: read in part")
+    assert "header's 2 fields (line 3)" in message
+    assert "line 4: 'high'" in message
 
 
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("x.json", "{not json", r"is not valid JSON \(line 1"),
-        ("x.json", "[1, 2]", r"holds JSON list"),
+        ("bad.csv", "", r"bad.csv: the file is empty"),
+        ("x.json", "{not json", r"x.json, line 1: not valid JSON"),
+        ("x.json", "[1, 2]", r"holds a JSON list of numbers with no metric names"),
         (
             "x.json",
             '{"format": "traincurves.run", "version": 9}',
             r"version 9; this traincurves reads version 1",
         ),
-        ("x.txt", "loss\n1\n", r"cannot read .*x.txt: expected"),
+        ("x.txt", "hello there\nthis is no log\n", r"x.txt: not a training log"),
     ],
 )
 def test_anything_else_gets_a_clear_error(tmp_path, name, text, message):

@@ -262,8 +262,8 @@ def epochs_seen(msg: dict) -> int:
 def check_ended(messages: list[dict], status: str, shown: bool = True) -> dict:
     """One panel's messages: shown once (``shown``: with a traincurves
     payload), updated in place, running until its last message, which ends
-    it with ``status`` and carries the static picture; the last message's
-    run."""
+    it with ``status``; each carries the static picture once there are
+    epochs to draw; the last message's run."""
     assert messages, "no traincurves message"
     first, *updates = messages if shown else [None, *messages]
     assert first is None or first["msg_type"] == "display_data"
@@ -272,9 +272,18 @@ def check_ended(messages: list[dict], status: str, shown: bool = True) -> dict:
     assert [run_of(m)["status"] for m in before] == ["running"] * len(before)
     assert run_of(last)["status"] == status
     assert "image/svg+xml" in last["content"]["data"]
-    assert not any("image/svg+xml" in m["content"]["data"] for m in before)
+    check_live_pictures(messages)
     check_kernel_field(messages)
     return run_of(last)
+
+
+def check_live_pictures(messages: list[dict]) -> None:
+    """Updates carry the picture from the first with an epoch on: an update
+    without it would make a frontend without the extension show the text."""
+    for msg in messages:
+        assert ("image/svg+xml" in msg["content"]["data"]) == bool(
+            msg["content"]["data"][MIME_TYPE]["runs"][0]["epochs"]
+        )
 
 
 def check_kernel_field(messages: list[dict]) -> None:
@@ -504,7 +513,7 @@ def test_a_failing_cell_leaves_a_watch_of_an_earlier_cell_running(kernel, tmp_pa
         assert run_of(latest)["status"] == "running"
         messages = kernel.of_display(ident)
         assert {run_of(m)["status"] for m in messages} == {"running"}
-        assert not any("image/svg+xml" in m["content"]["data"] for m in messages)
+        check_live_pictures(messages)
         # Its updates, sent from the watcher's thread, belong to cell A.
         assert {m["parent_header"]["msg_id"] for m in messages} == {cell_a}
         check_kernel_field(messages)
@@ -573,3 +582,46 @@ def test_kernel_field_names_the_sending_session_while_running(kernel):
         assert run_of(msg)["status"] == "finished"
         assert "kernel" not in msg["content"]["data"][MIME_TYPE]
     assert shown["msg_type"] == "display_data"
+
+
+def test_live_updates_carry_the_picture_about_once_a_second(kernel):
+    """Frontends without the extension (VS Code, Colab) replace the picture
+    in place at each update: it must come with the updates, redrawn about
+    once a second, each one small."""
+    msg_id = kernel.run(
+        """
+        import time
+        import traincurves as tc
+
+        run = tc.Run("pictured")
+        with run.live(total_epochs=50):
+            for epoch in range(50):
+                time.sleep(0.1)  # an epoch of training
+                run.log(
+                    loss=1 / (epoch + 1), val_loss=1.2 / (epoch + 1),
+                    accuracy=epoch / 40, val_accuracy=epoch / 45,
+                )
+        """
+    )
+    every = kernel.evaluate("tc.configure().live_static_every")
+    messages = kernel.panels(msg_id)
+    check_ended(messages, "finished")
+    pictures = [m["content"]["data"].get("image/svg+xml") for m in messages]
+    assert all(len(p.encode()) <= 40_000 for p in pictures if p)
+    # A new drawing whenever the last is `every` old: an update that re-sends
+    # the last drawing comes less than that after it (its header's time
+    # follows the decision by the update's build, a few ms).
+    drawn_at = None
+    drawings = []
+    for msg, picture in zip(messages, pictures):
+        if picture is None:
+            continue
+        if not drawings or picture != drawings[-1]:
+            drawings.append(picture)
+            drawn_at = msg["header"]["date"]
+        else:
+            assert (msg["header"]["date"] - drawn_at).total_seconds() < every + 0.5
+    # 5 s of training: drawings while it ran, and the finished one.
+    assert len(drawings) >= 3
+    assert "finished · 50 epochs" in drawings[-1]
+    assert "running" in drawings[-2]

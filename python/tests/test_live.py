@@ -2,6 +2,7 @@
 
 import math
 import os
+import re
 import signal
 import time
 import warnings
@@ -420,3 +421,87 @@ def test_a_held_back_change_is_sent_when_its_time_comes(shell):
         shown = updates(shell)[-1]["data"][MIME_TYPE]["runs"][0]
         assert len(updates(shell)) == held + 1
         assert shown["epochs"] == [1, 2] and shown["status"] == "running"
+
+
+# -- The live picture: frontends without the extension see the run live ------
+
+SVG = "image/svg+xml"
+
+
+@pytest.fixture
+def settings():
+    from traincurves import config
+
+    config.reset()
+    yield config
+    config.reset()
+
+
+def train_in_steps(epochs=6, every=0, **live):
+    run = tc.Run("pictured")
+    with run.live(total_epochs=epochs, every=every, **live):
+        for epoch in range(epochs):
+            run.log(loss=1 / (epoch + 1), val_loss=1.2 / (epoch + 1))
+    return run
+
+
+def test_updates_while_training_carry_the_picture_redrawn_when_due(shell, settings):
+    # Never due again after the first drawing: the first is re-sent.
+    settings.configure(live_static_every=3600)
+    train_in_steps()
+    first, *running, final = [m["data"] for m in shell.messages]
+    assert SVG not in first  # no epoch yet: nothing to picture, the text shows
+    assert all(SVG in data for data in running)
+    # One drawing, sent again (the same string): the output never falls
+    # back to the text between two drawings.
+    assert len({id(data[SVG]) for data in running}) == 1
+    assert "running · 1 epoch" in running[-1][SVG]  # as it was when drawn
+    assert "finished · 6 epochs" in final[SVG]
+
+
+def test_a_picture_due_at_every_update_is_redrawn_for_each(shell, settings):
+    settings.configure(live_static_every=0)
+    train_in_steps()
+    running = [m["data"] for m in shell.messages[1:-1]]
+    # (How many were sent depends on their cost: see COST_FACTOR.)
+    assert running
+    for data in running:
+        epochs = len(data[MIME_TYPE]["runs"][0]["epochs"])
+        assert f"running · {epochs} epoch" in data[SVG]
+
+
+def test_live_pictures_can_be_switched_off(shell, settings):
+    settings.configure(live_static=False)
+    train_in_steps()
+    *running, final = [m["data"] for m in shell.messages]
+    assert not any(SVG in data for data in running)
+    assert SVG in final  # the finished picture, for a saved notebook
+    shell.messages.clear()
+    settings.reset()
+    train_in_steps(static=False)  # no picture at all for this panel
+    assert not any(SVG in m["data"] for m in shell.messages)
+
+
+def test_live_text_is_a_progress_line_and_the_last_the_summary(shell, settings):
+    run = tc.Run("short", params={"lr": 0.1})
+    with run.live(total_epochs=100, every=0):
+        for epoch in range(3):
+            run.log(loss=1 / (epoch + 1), accuracy=epoch / 10)
+        text = shell.messages[-1]["data"]["text/plain"]
+    # The last update sent: one line, whichever epoch it shows.
+    assert re.fullmatch(
+        r"short: epoch \d/100 · loss [\d.]+ · accuracy [\d.]+ · ETA \d+[hms]( \d\d[ms])?",
+        text,
+    ), text
+    summary = shell.messages[-1]["data"]["text/plain"].splitlines()
+    assert summary[0] == "traincurves run 'short': finished, 3 epochs"
+    assert len(summary) == 4  # the table: a header and a line per metric
+
+
+def test_picture_settings_are_checked(settings):
+    with pytest.raises(TypeError, match="live_static must be True or False, got str"):
+        tc.configure(live_static="yes")
+    for bad in (-1, "1", float("nan"), True):
+        with pytest.raises(ValueError, match="live_static_every must be a number"):
+            tc.configure(live_static_every=bad)
+    assert tc.configure(live_static_every=2).live_static_every == 2

@@ -15,7 +15,8 @@ from fixture_runs import run_from_fixture
 import traincurves as tc
 from traincurves import config, payload
 from traincurves.payload import MIME_TYPE, bundle
-from traincurves.static import hash_name, run_colors, svg
+from traincurves.presentation import hash_name, run_colors
+from traincurves.static import svg
 
 SVG = "image/svg+xml"
 NS = "{http://www.w3.org/2000/svg}"
@@ -81,10 +82,18 @@ def test_one_path_per_series_in_one_chart_per_family():
     assert dashed == {"val_loss", "val_accuracy"}  # validation dashed, train solid
     assert texts(tree, "tc-title") == ["baseline"]
     assert texts(tree, "tc-legend") == ["loss", "val_loss", "accuracy", "val_accuracy"]
-    # best epochs of the validation metrics, the overfitting range shaded
+    # best epochs of the validation metrics; a healthy run: nothing shaded
     assert len([e for e in tree.iter() if e.get("class") == "tc-best"]) == 2
     assert "best 0.3957 @ 8" in "".join(tree.itertext())
-    assert len([e for e in tree.iter() if e.get("class") == "tc-finding"]) == 1
+    assert not [e for e in tree.iter() if e.get("class") == "tc-finding"]
+
+
+def test_a_finding_is_shaded_over_its_epochs_and_listed():
+    tree = parse(svg([fixture_run("overfitting")]))
+    shaded = [e for e in tree.iter() if e.get("class") == "tc-finding"]
+    assert len(shaded) == 1
+    text = "".join(tree.itertext())
+    assert "overfitting, epochs 8-20: val_loss +59 % over its best" in text
 
 
 def test_status_and_early_stop_are_drawn():
@@ -233,7 +242,9 @@ def live_messages(shell):
     return [m["data"] for m in shell.messages if "data" in m]
 
 
-def test_run_live_draws_the_picture_once_at_the_end(shell):
+def test_run_live_without_live_pictures_draws_once_at_the_end(shell):
+    # (With live pictures, the default, see test_live.py.)
+    tc.configure(live_static=False)
     run = tc.Run("loop")
     with run.live(total_epochs=5, every=0):
         for epoch in range(5):
@@ -258,8 +269,9 @@ def test_a_failed_run_ends_with_its_picture(shell):
     assert "crash (failed)" in parse(final[SVG]).find(f"{NS}title").text
 
 
-def test_keras_liveplot_sends_the_picture_with_the_last_update_only(digits, shell):
+def test_keras_liveplot_without_live_pictures_sends_one_at_the_end(digits, shell):
     pytest.importorskip("keras")
+    tc.configure(live_static=False)
     x, y = digits
     fit = dict(validation_data=(x[1000:], y[1000:]), batch_size=128, verbose=0)
     digits_model().fit(
@@ -278,7 +290,8 @@ def test_keras_liveplot_sends_the_picture_with_the_last_update_only(digits, shel
     assert all(SVG not in data for data in live_messages(shell))
 
 
-def test_a_comparison_following_a_training_run_waits_for_its_end(shell):
+def test_a_comparison_following_a_training_run_without_live_pictures(shell):
+    tc.configure(live_static=False)
     tc.show({"loss": [1.0, 0.5]}, name="done")
     training = tc.Run("training")
     with training.live(every=0):

@@ -8,7 +8,7 @@ from .compare import compare, runs
 from .config import configure
 from .diagnose import Finding, diagnose
 from .display import distributions, show
-from .files import load
+from .files import load, load_all
 from .payload import MIME_TYPE
 from .run import Run
 from .watch import watch
@@ -30,12 +30,13 @@ __all__ = [
     "diagnose",
     "distributions",
     "load",
+    "load_all",
     "runs",
     "show",
     "watch",
 ]
 
-_INTEGRATIONS = {"keras", "lightning", "transformers"}
+_INTEGRATIONS = {"keras", "lightning", "transformers", "optuna"}
 
 
 def __getattr__(name: str):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from typing import Any
 
 from . import registry
+from .files import is_path
 from .followers import Follower
-from .ingest import as_run
+from .ingest import as_run, as_runs
 from .live import DEFAULT_EVERY, LiveDisplay, Update
 from .run import Run
 from .summary import table
@@ -44,9 +46,11 @@ class Comparison(Follower):
         entries: list[tuple[str | None, Run]],
         metric: str | None,
         static: bool | None = None,
+        highlight: int | bool | None = None,
     ):
         self.entries = entries
         self.metric = metric
+        self.highlight = highlight
         self.display = LiveDisplay(self._bundle, DEFAULT_EVERY, static=static)
 
     def runs(self) -> list[Run]:
@@ -63,7 +67,9 @@ class Comparison(Follower):
         from .payload import bundle
 
         metrics = [self.metric] if self.metric else None
-        return bundle(self.runs(), metrics=metrics, update=update)
+        return bundle(
+            self.runs(), metrics=metrics, update=update, highlight=self.highlight
+        )
 
     def changed(self, run: Run, final: bool) -> None:
         """A registered run changed (the registry relays every one)."""
@@ -85,8 +91,16 @@ def resolve(
     entries: list[tuple[str | None, Run]] = []
     for i, item in enumerate(items):
         name = names[i] if names is not None else None
-        if isinstance(item, str):
+        if isinstance(item, str) and registry.find(item) is not None:
             entries.append((item, registry.get(item)))
+            continue
+        if isinstance(item, os.PathLike) or (isinstance(item, str) and is_path(item)):
+            for run in as_runs(item, name):  # a log: every run it holds
+                run.register()
+                entries.append((None, run))
+            continue
+        if isinstance(item, str):
+            entries.append((item, registry.get(item)))  # names the known runs
             continue
         is_run = isinstance(item, Run)
         run = as_run(item, name or (None if is_run else f"run {i + 1}"))
@@ -101,15 +115,20 @@ def compare(
     names: list[str] | None = None,
     metric: str | None = None,
     static: bool | None = None,
+    highlight: int | bool | None = None,
 ) -> None:
     """Show several runs on one panel: one colour per run, a table under it.
 
     ``items`` are run names (as shown in ``tc.runs()``), Runs, Keras
-    Histories or history mappings; none means every run of this kernel.
-    ``names`` names the items in order; ``metric`` focuses one metric.
+    Histories, history mappings, or paths of logs (globs too: every run of
+    every matching log); none means every run of this kernel.
+    ``names`` names the items in order; ``metric`` focuses one metric,
+    which also ranks the runs (by default the validation loss).
+    Beyond 10 runs the best 5 are drawn strongly and the rest faint;
+    ``highlight=k`` draws the best k strongly, ``highlight=False`` every run.
     Runs still training, or re-trained under the same name, update the panel.
     ``static=False`` leaves out the static picture (default:
-    ``tc.configure(static=...)``); it is drawn once no run is training.
+    ``tc.configure(static=...)``; see also ``live_static``).
     """
     if items:
         entries = resolve(items, names)
@@ -128,7 +147,13 @@ def compare(
                 f"no run logged the metric {metric!r}; logged: "
                 f"{', '.join(map(repr, sorted(known))) or 'none'}"
             )
-    comparison = Comparison(entries, metric, static)
+    if highlight is not None and not isinstance(highlight, bool):
+        if not isinstance(highlight, int) or highlight < 1:
+            raise ValueError(
+                f"highlight must be a number of runs (1 or more) or False, "
+                f"got {highlight!r}"
+            )
+    comparison = Comparison(entries, metric, static, highlight)
     comparison.display.start(track=False)
     _recent.append(comparison)
     registry.follow(comparison)

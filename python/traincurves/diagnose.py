@@ -1,18 +1,29 @@
-"""Findings: what the curves say, with the likely cause and what to try.
+"""Findings: what the curves say, with the evidence, the likely cause and what
+to try.
 
-Each rule reads the per-epoch curves of a Run. Thresholds are parameters with
-defaults tuned on the labelled corpus in ``test/fixtures/diagnosis``; a
-history shorter than ``min_epochs`` gives no verdicts (only NaN/inf, which
-is a fact, not a verdict).
+Real curves are noisy: validation loss rises on about a third of epochs,
+one-epoch spikes of 5-30x are common, a Lightning "train loss" is often the
+last batch's value. So no rule reads single epochs. Each one compares a
+robust smoothing of the curve (a running median) against a noise scale
+estimated from the curve itself (the spread of its second differences), and
+counts a change only when it stands out against that noise for several
+epochs. Every finding carries the numbers it rests on (``evidence``, also
+said in its message) and a ``confidence``; a low-confidence finding is only
+``info``. Thresholds are parameters (:class:`Thresholds`); their defaults
+were tuned on the development half of the real logs in
+``test/fixtures/real_logs`` (``bench/diagnosis_score.py``), and the
+synthetic corpus in ``test/fixtures/diagnosis`` checks each definition.
+A history shorter than ``min_epochs`` gives no verdicts (only NaN/inf,
+which is a fact, not a verdict).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, field
+from statistics import median
 from typing import Any
-
-from .metrics import direction, family, split
 
 ADVICE = {
     "nonfinite": "check the inputs for NaN/inf, lower the learning rate, clip gradients",
@@ -24,12 +35,21 @@ ADVICE = {
     "or raise the learning rate",
     "plateau": "try another optimiser or a learning-rate schedule "
     "(e.g. ReduceLROnPlateau)",
+    "noisy_validation": "turn on smoothing to read the trend; a larger validation "
+    "set gives steadier numbers",
 }
+
+CONFIDENCES = ("high", "medium", "low")
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One finding. Epochs are 0-based, as logged; ``end`` is inclusive."""
+    """One finding. Epochs are 0-based, as logged; ``end`` is inclusive.
+
+    ``evidence`` holds the numbers the finding rests on (shares are
+    fractions: 0.18 is 18 %); ``confidence`` is high, medium or low, and a
+    low one is never more than ``info``.
+    """
 
     kind: str
     severity: str  # "error", "warning" or "info"
@@ -38,6 +58,8 @@ class Finding:
     end: int
     message: str
     advice: str
+    confidence: str = "high"
+    evidence: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -45,27 +67,110 @@ class Finding:
 
 @dataclass(frozen=True)
 class Thresholds:
-    min_epochs: int = 5
-    # overfitting: validation loss up by this share from its best, for at
-    # least `patience` epochs, while the training loss still falls
-    overfit_rise: float = 0.05
+    min_epochs: int = 3
+    # rules that read a trend (divergence, instability) need this many
+    trend_epochs: int = 5
+    # A change counts when it exceeds this many noise scales of its curve.
+    signal: float = 3.0
+    # overfitting: validation loss up by this share over its best epoch,
+    # standing out against its noise, for at least `patience` epochs, while
+    # the training loss fell by at least `still_falls` over the same epochs
+    overfit_rise: float = 0.08
     patience: int = 3
-    # underfitting: training loss fell by less than this share of its start
-    # and moved less than `flat` over the last `patience` + 2 epochs
-    underfit_drop: float = 0.25
-    flat: float = 0.02
-    # instability: share of sign changes of the per-epoch change, and their
-    # size relative to the loss; or one jump up by `jump` of the loss
-    sign_changes: float = 0.5
-    swing: float = 0.05
-    jump: float = 0.5
-    # ... and by at least this share of the curve's whole range
-    jump_visible: float = 0.05
-    # plateau: no improvement above `tolerance` (relative) for this many epochs
-    plateau_epochs: int = 5
-    tolerance: float = 1e-3
-    # divergence: the loss ends this much above its start, rising mostly
+    still_falls: float = 0.05
+    # underfitting: the training loss fell by less than this share of its
+    # start; or a cross-entropy sits within `chance` (relative) of ln K
+    underfit_drop: float = 0.1
+    chance: float = 0.05
+    # instability: an epoch that gives back this share of the progress made
+    # so far (a setback) ...
+    setback: float = 0.5
+    # ... or training and validation loss swinging together, epoch after
+    # epoch, by this share of their level
+    swing: float = 0.15
+    # ... or a training loss this many times the validation loss
+    blowup: float = 1e6
+    # divergence: the loss ends this much above its start; or its last
+    # epochs give back `setback` of the progress and stay there
     diverge: float = 0.1
+    # plateau: the validation loss stays within `flat` (relative) of its
+    # level for this many epochs and this share of the run
+    plateau_epochs: int = 10
+    plateau_share: float = 0.5
+    flat: float = 0.02
+    # noisy validation: validation roughness (noise over level) at least
+    # this many times the training curve's, and at least `rough` itself
+    noisy_ratio: float = 5.0
+    rough: float = 0.06
+
+
+# -- Reading metric names ---------------------------------------------------
+
+_SPLITS = {
+    "val": "validation",
+    "valid": "validation",
+    "validation": "validation",
+    "eval": "validation",
+    "dev": "validation",
+    "test": "test",
+    "train": "train",
+    "training": "train",
+}
+
+
+def _tokens(name: str) -> list[str]:
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return [t for t in re.split(r"[\s_/\-.:]+", spaced.lower()) if t]
+
+
+def _role(name: str) -> tuple[str, str]:
+    """(split, base): ``reg_val_loss`` -> (validation, reg_loss),
+    ``TrainLoss`` -> (train, loss), ``val`` -> (validation, "")."""
+    tokens = _tokens(name)
+    for i, token in enumerate(tokens):
+        if token in _SPLITS:
+            return _SPLITS[token], "_".join(tokens[:i] + tokens[i + 1 :])
+    return "train", "_".join(tokens)
+
+
+def _is_loss(base: str) -> bool:
+    return base == "" or "loss" in base.split("_")
+
+
+def _is_accuracy(base: str) -> bool:
+    return any(t.startswith("acc") for t in base.split("_"))
+
+
+def _pairs(run: Any, test: bool = True) -> list[tuple[str, str | None]]:
+    """(train metric, its validation twin) for each base name; a ``test_``
+    curve stands in for validation when there is none."""
+    roles = {name: _role(name) for name in run}
+    found = []
+    for name, (part, base) in roles.items():
+        if part != "train":
+            continue
+        twins = [m for m, r in roles.items() if r == ("validation", base)]
+        if not twins and test:
+            twins = [m for m, r in roles.items() if r == ("test", base)]
+        found.append((name, twins[0] if twins else None))
+    return found
+
+
+def _loss_pairs(run: Any) -> list[tuple[str, str | None]]:
+    return [(tr, va) for tr, va in _pairs(run) if _is_loss(_role(tr)[1])]
+
+
+def _validation_only(run: Any) -> list[str]:
+    """Validation losses with no training twin (still worth a plateau check)."""
+    twins = {va for _, va in _pairs(run)}
+    return [
+        m
+        for m in run
+        if _role(m)[0] == "validation" and _is_loss(_role(m)[1]) and m not in twins
+    ]
+
+
+# -- Robust curve statistics ------------------------------------------------
 
 
 def _finite(
@@ -77,21 +182,59 @@ def _finite(
     return [e for e, _ in pairs], [v for _, v in pairs]
 
 
-def _loss_pairs(run: Any) -> list[tuple[str, str | None]]:
-    """(train metric, its validation twin) of each loss-like family."""
-    pairs = []
-    for name in run:
-        if split(name) == "train" and "loss" in family(name).lower():
-            twin = next(
-                (
-                    m
-                    for m in run
-                    if split(m) == "validation" and family(m) == family(name)
-                ),
-                None,
-            )
-            pairs.append((name, twin))
-    return pairs
+def _smooth(v: list[float]) -> list[float]:
+    """A running median: one-epoch spikes vanish, steps and trends stay."""
+    half = 2 if len(v) >= 20 else 1
+    return [median(v[max(0, i - half) : i + half + 1]) for i in range(len(v))]
+
+
+def _noise(v: list[float]) -> float:
+    """The curve's epoch-to-epoch noise (a standard deviation), from the
+    median absolute second difference: a trend, even a steep one early on,
+    barely moves it, and neither do a few spikes."""
+    if len(v) < 4:
+        return 0.0
+    d2 = [abs(v[i + 1] - 2 * v[i] + v[i - 1]) for i in range(1, len(v) - 1)]
+    return 1.4826 * median(d2) / math.sqrt(6)
+
+
+def _share(x: float) -> str:
+    return f"{100 * x:.0f} %"
+
+
+def _num(x: float) -> str:
+    return f"{x:.3g}"
+
+
+def _severity(kind: str, confidence: str) -> str:
+    if confidence == "low" or kind in ("plateau", "noisy_validation"):
+        return "info"
+    return "error" if kind in ("nonfinite", "divergence") else "warning"
+
+
+def _finding(
+    kind: str,
+    metric: str,
+    start: int,
+    end: int,
+    message: str,
+    confidence: str,
+    evidence: dict[str, float],
+) -> Finding:
+    return Finding(
+        kind,
+        _severity(kind, confidence),
+        metric,
+        start,
+        end,
+        message,
+        ADVICE[kind],
+        confidence,
+        {k: round(v, 4) if isinstance(v, float) else v for k, v in evidence.items()},
+    )
+
+
+# -- The rules --------------------------------------------------------------
 
 
 def _nonfinite(run: Any) -> list[Finding]:
@@ -99,77 +242,201 @@ def _nonfinite(run: Any) -> list[Finding]:
     for metric, where in run.nonfinite.items():
         first, kind = where[0]
         found.append(
-            Finding(
+            _finding(
                 "nonfinite",
-                "error",
                 metric,
                 first,
                 where[-1][0],
                 f"{metric} became {kind} at epoch {first + 1}",
-                ADVICE["nonfinite"],
+                "high",
+                {"epochs": len(where)},
             )
         )
     return found
 
 
+def _setbacks(v: list[float], t: Thresholds) -> list[tuple[int, float]]:
+    """(index, share of the progress so far given back) of each epoch that
+    rises above the best value before it by more than the curve's noise,
+    once there was progress to give back."""
+    out = []
+    floor = t.signal * _noise(v)
+    if len(v) < 3:
+        return out
+    # The lowest and highest values before epoch i, kept as it goes: the
+    # cost stays linear in the run's length.
+    low, top = min(v[:2]), max(v[:2])
+    for i in range(2, len(v)):
+        if top - low > floor and v[i] - low > floor:
+            out.append((i, (v[i] - low) / (top - low)))
+        low, top = min(low, v[i]), max(top, v[i])
+    return out
+
+
 def _divergence(
     metric: str, e: list[int], v: list[float], t: Thresholds
 ) -> Finding | None:
-    if len(v) < t.min_epochs or v[0] <= 0:
-        return None
-    rises = sum(b > a for a, b in zip(v, v[1:])) / (len(v) - 1)
-    if v[-1] > v[0] * (1 + t.diverge) and rises >= 0.6:
-        return Finding(
+    n = len(v)
+    rises = sum(b > a for a, b in zip(v, v[1:])) / (n - 1)
+    if (
+        n >= t.trend_epochs
+        and v[0] > 0
+        and v[-1] > v[0] * (1 + t.diverge)
+        and rises >= 0.6
+    ):
+        return _finding(
             "divergence",
-            "error",
             metric,
             e[0],
             e[-1],
-            f"{metric} rose from {v[0]:.4g} to {v[-1]:.4g}: training diverges",
-            ADVICE["divergence"],
+            f"{metric} rose from {_num(v[0])} to {_num(v[-1])}, up on "
+            f"{_share(rises)} of epochs: training diverges",
+            "high",
+            {"first": v[0], "last": v[-1], "rising_share": rises},
+        )
+    if v[-1] < 0 and abs(v[-1]) > t.blowup / 1000 * max(abs(v[0]), 1.0):
+        # a loss with no floor (a log-likelihood of a density, a missing
+        # sign) running off to minus infinity
+        return _finding(
+            "divergence",
+            metric,
+            e[0],
+            e[-1],
+            f"{metric} fell from {_num(v[0])} to {_num(v[-1])} with no floor: "
+            "the loss is unbounded below",
+            "high",
+            {"first": v[0], "last": v[-1]},
+        )
+    # Training that got somewhere and then lost it for good: the last
+    # epochs all give back most of the progress.
+    back = dict(_setbacks(v, t))
+    tail = [back.get(i, 0.0) for i in range(n - 2, n)]
+    best = min(range(n), key=v.__getitem__)
+    if n >= t.trend_epochs and best <= n - 3 and min(tail) >= t.setback:
+        return _finding(
+            "divergence",
+            metric,
+            e[best + 1],
+            e[-1],
+            f"{metric} fell to {_num(v[best])} at epoch {e[best] + 1}, then "
+            f"climbed back to {_num(v[-1])}, giving back {_share(tail[-1])} "
+            "of its progress: training diverged",
+            "high" if min(tail) >= 0.8 else "medium",
+            {"best": v[best], "last": v[-1], "given_back": tail[-1]},
         )
     return None
 
 
 def _unstable(
-    metric: str, e: list[int], v: list[float], t: Thresholds
+    metric: str,
+    e: list[int],
+    v: list[float],
+    val: tuple[list[int], list[float]] | None,
+    t: Thresholds,
 ) -> Finding | None:
-    if len(v) < t.min_epochs:
+    if val is not None and val[1] and min(v) > 0 and median(val[1]) > 0:
+        ratio = median(v) / median(val[1])
+        if ratio > t.blowup:
+            # An epoch mean a million times the validation loss comes from a
+            # few batches whose loss exploded.
+            return _finding(
+                "unstable",
+                metric,
+                e[0],
+                e[-1],
+                f"{metric} averages {_num(median(v))}, {ratio:.2g} times the "
+                "validation loss: some batches blow up; the learning rate is "
+                "likely too high",
+                "high",
+                {"train_over_val": ratio},
+            )
+    if len(v) < t.trend_epochs:
         return None
-    deltas = [b - a for a, b in zip(v, v[1:])]
-    scale = sorted(abs(x) for x in v)[len(v) // 2] or 1.0
-    big = [i for i, d in enumerate(deltas) if abs(d) > t.swing * scale]
-    flips = [
-        i
-        for i in range(1, len(deltas))
-        if deltas[i] * deltas[i - 1] < 0 and i in big and i - 1 in big
-    ]
-    # A jump is large against the value it starts from and visible against
-    # the whole curve: near zero, a loss that goes from 1e-4 to 3e-4 has
-    # "tripled" while nothing on the chart moved.
-    visible = t.jump_visible * (max(v) - min(v))
-    jumps = [
-        i
-        for i, d in enumerate(deltas)
-        if i > 0 and d > t.jump * abs(v[i]) and d > visible
-    ]
-    if len(flips) >= t.sign_changes * (len(deltas) - 1) or jumps:
-        start = min(flips[:1] + jumps[:1])
-        why = (
-            f"{metric} jumps up at epoch {e[jumps[0] + 1] + 1}"
-            if jumps
-            else f"{metric} swings up and down ({len(flips)} reversals)"
-        )
-        return Finding(
-            "unstable",
-            "warning",
-            metric,
-            e[start],
-            e[-1],
-            f"{why}: the learning rate is likely too high",
-            ADVICE["unstable"],
-        )
-    return None
+    serious = [(i, s) for i, s in _setbacks(v, t) if s >= t.setback]
+    if not serious:
+        return _swings(metric, e, v, val, t)
+    if val is not None and len(val[1]) >= t.min_epochs:
+        # A learning rate too high hurts the model, not just its training
+        # numbers: validation loss jumps too. When it falls smoothly, the
+        # jagged training curve is measurement (e.g. the last batch's loss).
+        ve, vv = val
+        vback = {ve[i]: s for i, s in _setbacks(vv, t)}
+        serious = [
+            (i, s)
+            for i, s in serious
+            if max(vback.get(e[i] + d, 0.0) for d in (-1, 0, 1)) >= t.setback / 2
+        ]
+        if not serious:
+            return None
+    worst = max(s for _, s in serious)
+    if len(serious) >= 2 or worst >= 1.0:
+        confidence = "high"
+    elif serious[0][0] < len(v) - 1:
+        confidence = "medium"
+    else:
+        confidence = "low"  # one last epoch: maybe the start of something
+    first = serious[0][0]
+    return _finding(
+        "unstable",
+        metric,
+        e[first],
+        e[serious[-1][0]],
+        f"{metric} jumps back up {len(serious)} time{'s' * (len(serious) > 1)} "
+        f"(at epoch {e[first] + 1}, giving back {_share(serious[0][1])} of its "
+        "progress), and validation with it: the learning rate is likely too high"
+        if val is not None
+        else f"{metric} jumps back up {len(serious)} time"
+        f"{'s' * (len(serious) > 1)} (at epoch {e[first] + 1}, giving back "
+        f"{_share(serious[0][1])} of its progress): the learning rate is likely "
+        "too high",
+        confidence,
+        {"setbacks": len(serious), "worst_given_back": worst},
+    )
+
+
+def _swings(
+    metric: str,
+    e: list[int],
+    v: list[float],
+    val: tuple[list[int], list[float]] | None,
+    t: Thresholds,
+) -> Finding | None:
+    """Training and validation loss going up and down together, epoch after
+    epoch: each step overshoots. (A jagged training curve alone is often
+    just the last batch's loss.)"""
+    if val is None or val[0] != e or min(v) <= 0:
+        return None
+    vv = val[1]
+    rt, rv = _roughness(v), _roughness(vv)
+    dt = [b - a for a, b in zip(v, v[1:])]
+    dv = [b - a for a, b in zip(vv, vv[1:])]
+    together = sum(a * b > 0 for a, b in zip(dt, dv)) / len(dt)
+    flips = sum(a * b < 0 for a, b in zip(dt, dt[1:])) / (len(dt) - 1)
+    if min(rt, rv) < t.swing or together < 0.7 or flips < 0.5:
+        return None
+    return _finding(
+        "unstable",
+        metric,
+        e[0],
+        e[-1],
+        f"{metric} and its validation twin swing up and down together by about "
+        f"{_share(min(rt, rv))} of their level ({_share(flips)} of epochs "
+        "reverse): the learning rate is likely too high",
+        "medium",
+        {"swing": min(rt, rv), "reversals": flips, "together": together},
+    )
+
+
+def _accuracy(run: Any, split_name: str) -> list[float]:
+    """The run's accuracy curve of that split, as a fraction."""
+    for name in run:
+        part, base = _role(name)
+        if part == split_name and _is_accuracy(base):
+            _, v = _finite(run.epochs, run[name])
+            if v and max(v) > 1.5:  # logged in percent
+                v = [x / 100 for x in v]
+            return v
+    return []
 
 
 def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | None:
@@ -181,83 +448,190 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
     if len(both) < t.min_epochs:
         return None
     epochs = [x[0] for x in both]
-    tr = [x[1] for x in both]
+    tr = _smooth([x[1] for x in both])
     va = [x[2] for x in both]
     best = min(range(len(va)), key=va.__getitem__)
     after = len(va) - 1 - best
+    # two epochs of steady rise are enough in a run too short for more
+    patience = min(t.patience, max(2, len(va) // 3))
+    if after < patience or va[best] <= 0:
+        return None
+    noise = _noise(va)
+    tail = median(va[-min(3, after) :])
+    rise = tail / va[best] - 1
+    # Validation must stand clear of its best by more than its own noise,
+    # on most epochs since the best and at the end.
+    level = va[best] * 1.02 + noise / 2
+    above = sum(x > level for x in _smooth(va)[best + 1 :])
+    fell = (tr[best] - tr[-1]) / abs(tr[best]) if tr[best] else 0.0
+    z = (tail - va[best]) / noise if noise > 0 else math.inf
     if (
-        after < t.patience
-        or va[-1] <= va[best] * (1 + t.overfit_rise)
-        or tr[-1] >= tr[best]
+        rise < t.overfit_rise
+        or z < t.signal
+        or above < max(patience, 0.6 * after)
+        or fell < t.still_falls
     ):
         return None
-    # Where validation falls behind training for good: the narrowest gap
-    # before the best epoch, or where validation loss first exceeds training
-    # loss (with dropout it starts below).
-    gaps = [b - a for a, b in zip(tr, va)]
-    narrowest = min(range(best + 1), key=gaps.__getitem__)
-    above = next((i for i in range(best + 1) if gaps[i] > 0), narrowest)
-    widen = max(narrowest, above)
-    return Finding(
+    confidence = "high" if rise >= 0.15 and z >= 2 * t.signal else "medium"
+    acc = _accuracy(run, "validation")
+    if len(acc) >= t.min_epochs:
+        # Validation accuracy still at its best says the rise in loss is the
+        # model growing confident on a few mistakes, not yet worse overall.
+        sa = _smooth(acc)
+        if sa[-1] >= max(sa) - max(_noise(acc), 0.002):
+            confidence = "medium"
+    return _finding(
         "overfitting",
-        "warning",
         val,
-        epochs[widen],
+        epochs[best],
         epochs[-1],
-        f"{val} has risen since epoch {epochs[best] + 1} while {train} still falls: "
-        f"the model overfits from about epoch {epochs[widen] + 1}",
-        ADVICE["overfitting"],
+        f"{val} +{_share(rise)} over its best (epoch {epochs[best] + 1}) for "
+        f"{after} epochs while {train} fell {_share(fell)}: the model overfits",
+        confidence,
+        {
+            "best_epoch": epochs[best] + 1,
+            "val_rise": rise,
+            "epochs_since_best": after,
+            "train_fall": fell,
+            "noise": noise,
+        },
     )
+
+
+def _chance_level(run: Any, v: list[float], t: Thresholds) -> tuple[int, str] | None:
+    """(K, where K came from) when the loss sits near ln K and accuracy (if
+    logged) near chance: no better than guessing among K classes."""
+    level = median(v[-3:])
+    accs = [a for a in (_accuracy(run, "validation"), _accuracy(run, "train")) if a]
+    acc = median(accs[0][-3:]) if accs else None
+    candidates: list[tuple[int, str]] = []
+    if acc is not None:
+        if 0 < acc <= 0.55:
+            candidates.append((round(1 / acc), "accuracy"))
+        if acc <= 0.65:
+            candidates.append((2, "binary accuracy"))
+    elif math.log(1.5) < v[0] < math.log(100_000):
+        candidates.append((round(math.exp(v[0])), "starting loss"))
+    for k, source in candidates:
+        if k >= 2 and abs(level - math.log(k)) <= t.chance * math.log(k):
+            return k, source
+    return None
+
+
+def _moving(v: list[float], t: Thresholds) -> bool:
+    """Whether the curve still falls clearly over its last third."""
+    sv = _smooth(v)
+    late = max(2, len(v) // 3)
+    still = sv[-late] - sv[-1]
+    return still > t.signal * _noise(v) and still > 0.03 * abs(sv[-1])
 
 
 def _underfitting(
     run: Any, train: str, val: str | None, t: Thresholds
 ) -> Finding | None:
-    curves = [train] + ([val] if val else [])
-    window = t.patience + 2
-    for metric in curves:
-        _, v = _finite(run.epochs, run[metric])
-        if len(v) < max(t.min_epochs, window) or v[0] <= 0:
-            return None
-        if v[-1] < v[0] * (1 - t.underfit_drop):
-            return None
-        tail = v[-window:]
-        if (max(tail) - min(tail)) > t.flat * abs(tail[-1]) + 1e-12:
-            return None
-    e, _ = _finite(run.epochs, run[train])
-    return Finding(
+    e, v = _finite(run.epochs, run[train])
+    if len(v) < t.min_epochs or v[0] <= 0:
+        return None
+    acc = _accuracy(run, "validation") or _accuracy(run, "train")
+    if acc and median(acc[-3:]) >= 0.9:
+        return None  # a fine model on an odd loss scale
+    curves = [(train, e, v)]
+    if val is not None:
+        ve, vv = _finite(run.epochs, run[val])
+        if len(vv) >= t.min_epochs and vv[0] > 0:
+            curves.insert(0, (val, ve, vv))
+    # A classifier at chance: the validation (or training) loss flat at ln K.
+    for name, ce, cv in curves:
+        chance = _chance_level(run, cv, t)
+        if chance and not _moving(cv, t):
+            k, source = chance
+            level = median(cv[-3:])
+            return _finding(
+                "underfitting",
+                name,
+                ce[0],
+                ce[-1],
+                f"{name} stays at {_num(level)}, about ln {k} = "
+                f"{_num(math.log(k))}: no better than guessing among {k} classes "
+                f"(K from the {source}); the model underfits",
+                "high" if len(cv) >= 5 else "medium",
+                {"loss": level, "chance_loss": math.log(k), "classes": k},
+            )
+    # A loss that has barely moved, in training and validation alike.
+    if len(v) < t.trend_epochs:
+        return None
+    drops = [(cv[0] - _smooth(cv)[-1]) / cv[0] for _, _, cv in curves]
+    if max(drops) >= t.underfit_drop or any(_moving(cv, t) for _, _, cv in curves):
+        return None
+    last = _smooth(v)[-1]
+    return _finding(
         "underfitting",
-        "warning",
         train,
         e[0],
         e[-1],
-        f"{train}{' and ' + val if val else ''} stay high and flat: the model underfits",
-        ADVICE["underfitting"],
+        f"{train} fell only {_share(max(drops[-1], 0.0))} over {len(v)} epochs "
+        f"({_num(v[0])} to {_num(last)}) and has stopped moving: the model "
+        "underfits",
+        "high" if len(v) >= 10 else "medium",
+        {"first": v[0], "last": last, "fall": drops[-1]},
     )
 
 
 def _plateau(
     metric: str, e: list[int], v: list[float], t: Thresholds
 ) -> Finding | None:
-    mode = direction(metric)
-    if mode is None or len(v) < max(t.min_epochs, t.plateau_epochs + 1):
+    """The validation loss frozen: over the last stretch it stays within a
+    band of `flat` of its level (a healthy converged curve wobbles more)."""
+    n = len(v)
+    stretch = max(t.plateau_epochs, math.ceil(t.plateau_share * n))
+    if n < stretch + 2:
         return None
-    best, last_gain = v[0], 0
-    for i, value in enumerate(v[1:], start=1):
-        gain = (best - value) if mode == "min" else (value - best)
-        if gain > t.tolerance * max(abs(best), 1e-12):
-            best, last_gain = value, i
-    if len(v) - 1 - last_gain >= t.plateau_epochs:
-        return Finding(
-            "plateau",
-            "info",
-            metric,
-            e[last_gain + 1],
-            e[-1],
-            f"{metric} has not improved since epoch {e[last_gain] + 1}",
-            ADVICE["plateau"],
-        )
-    return None
+    tail = v[-stretch:]
+    level = median(tail)
+    if level <= 0:
+        return None
+    band = (max(tail) - min(tail)) / level
+    if band > t.flat:
+        return None
+    start = n - stretch  # walk back to where the band began
+    while start > 0 and abs(v[start - 1] - level) <= t.flat * level:
+        start -= 1
+    return _finding(
+        "plateau",
+        metric,
+        e[start],
+        e[-1],
+        f"{metric} has stayed within {_share(band)} of {_num(level)} for "
+        f"{n - start} of {n} epochs",
+        "medium",
+        {"level": level, "band": band, "epochs": n - start},
+    )
+
+
+def _roughness(v: list[float]) -> float:
+    level = median(abs(x) for x in v)
+    return _noise(v) / level if level > 0 else 0.0
+
+
+def _noisy_validation(run: Any, train: str, val: str, t: Thresholds) -> Finding | None:
+    _, tr = _finite(run.epochs, run[train])
+    e, va = _finite(run.epochs, run[val])
+    if len(va) < t.min_epochs or len(tr) < t.min_epochs:
+        return None
+    rv, rt = _roughness(va), _roughness(tr)
+    if rv < t.rough or rv < t.noisy_ratio * rt:
+        return None
+    return _finding(
+        "noisy_validation",
+        val,
+        e[0],
+        e[-1],
+        f"{val} jumps by about {_share(rv)} of its level from epoch to epoch, "
+        f"{train} by {_share(rt)}: the validation set may be small; smoothing "
+        "shows the trend",
+        "medium",
+        {"val_noise": rv, "train_noise": rt},
+    )
 
 
 def diagnose(
@@ -278,24 +652,40 @@ def diagnose(
         return findings
     # Metrics a finding already explains get no second verdict.
     covered = {f.metric for f in findings}
-    for train, val in _loss_pairs(run):
+    pairs = _loss_pairs(run)
+    for train, val in pairs:
         if train in covered:
             continue
         e, v = _finite(run.epochs, run[train])
-        found = _divergence(train, e, v, t) or _unstable(train, e, v, t)
-        if not found and val and val not in covered:
+        if len(v) < t.min_epochs:
+            continue
+        twin = _finite(run.epochs, run[val]) if val and val not in covered else None
+        found = _divergence(train, e, v, t) or _unstable(train, e, v, twin, t)
+        if not found and twin:
             found = _overfitting(run, train, val, t)
         if not found:
-            found = _underfitting(run, train, val, t)
+            found = _underfitting(run, train, twin and val, t)
         if found:
             findings.append(found)
             covered.update({train, val} - {None})
-    if any(f.kind in ("nonfinite", "divergence", "unstable") for f in findings):
-        return findings  # a stall there is the instability, not a plateau
-    for metric in run:
-        if split(metric) == "validation" and metric not in covered:
-            e, v = _finite(run.epochs, run[metric])
-            found = _plateau(metric, e, v, t)
+    if any(f.severity != "info" for f in findings):
+        return findings  # a stall there is explained already
+    for train, val in pairs:
+        if val and val not in covered:
+            found = _noisy_validation(run, train, val, t)
             if found:
                 findings.append(found)
-    return findings
+                break
+    return findings + _plateaus(run, pairs, covered, t)
+
+
+def _plateaus(
+    run: Any, pairs: list[tuple[str, str | None]], covered: set[str], t: Thresholds
+) -> list[Finding]:
+    """At most one plateau: on the first validation loss."""
+    losses = [va for _, va in pairs if va] + _validation_only(run)
+    if not losses or losses[0] in covered:
+        return []
+    e, v = _finite(run.epochs, run[losses[0]])
+    found = _plateau(losses[0], e, v, t)
+    return [found] if found else []

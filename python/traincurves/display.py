@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .ingest import as_run
+from .ingest import as_runs
 
 
 def show(
@@ -16,20 +16,32 @@ def show(
 ) -> None:
     """Display a training panel for ``obj`` in the cell's output.
 
-    ``obj`` is a :class:`traincurves.Run`, a Keras ``History`` or a mapping of
-    metric name to a sequence of numbers. The run is kept by name for
-    ``tc.compare``; ``keep=True`` keeps an earlier run of the same name as
+    ``obj`` is a :class:`traincurves.Run`, a Keras ``History``, a mapping of
+    metric name to a sequence of numbers, or the path of a log of any kind
+    ``tc.load_all`` reads (every run it holds is shown on the panel). The
+    run is kept by name for ``tc.compare``; ``keep=True`` keeps an earlier run of the same name as
     ``name (2)``. ``static=False`` leaves out the static picture of the panel
-    (default: ``tc.configure(static=...)``). Returns ``None``, so a
-    ``tc.show(...)`` on a cell's last line renders once.
+    (default: ``tc.configure(static=...)``). Outside a notebook frontend (a
+    script, IPython in a terminal) it prints the text summary. Returns
+    ``None``, so a ``tc.show(...)`` on a cell's last line renders once.
     """
+    from .terminal import frontend
+
+    runs = as_runs(obj, name)
+    for run in runs:
+        run.register(keep)
+    if not frontend():
+        # A script would print the bundle itself: its text is what a
+        # terminal can show.
+        from .summary import summary
+
+        print(summary(runs), flush=True)
+        return
     from IPython.display import display
 
     from .payload import bundle
 
-    run = as_run(obj, name)
-    run.register(keep)
-    display(bundle([run], static=static), raw=True)
+    display(bundle(runs, static=static), raw=True)
 
 
 def distributions(

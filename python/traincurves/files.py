@@ -14,13 +14,13 @@ The traincurves run file is JSON (version 1)::
      "distributions": [...]}    # optional; as in the payload, epochs 0-based
 
 NaN and infinities are written as the strings "nan", "inf", "-inf" so the
-file is standard JSON that any tool reads. ``tc.load`` also reads a Keras
-``History.history`` dict saved as JSON and a Keras ``CSVLogger`` file.
+file is standard JSON that any tool reads. ``tc.load`` and ``tc.load_all``
+read it and every other kind of log ``traincurves.readers`` knows.
 """
 
 from __future__ import annotations
 
-import csv
+import glob
 import json
 import math
 import os
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .layers import Distribution
+from .readers.base import LoadError
 from .run import STATUSES, Run
 
 FORMAT = "traincurves.run"
@@ -146,69 +147,85 @@ def run_from_dict(data: dict[str, Any], source: str) -> Run:
     return run
 
 
-def _csv_run(path: Path) -> Run:
-    with path.open(newline="") as handle:
-        rows = list(csv.reader(handle))
-    if not rows:
-        raise ValueError(f"{path} is empty: expected a Keras CSVLogger file")
-    header = [h.strip() for h in rows[0]]
-    if not header or "" in header:
-        raise ValueError(f"{path}, line 1: the header has an empty column name")
-    columns: dict[str, list[float | None]] = {name: [] for name in header}
-    for number, row in enumerate(rows[1:], start=2):
-        if not row:
-            continue
-        if len(row) != len(header):
-            raise ValueError(
-                f"{path}, line {number}: expected {len(header)} fields "
-                f"({', '.join(header)}), got {len(row)}"
-            )
-        for name, cell in zip(header, row):
-            cell = cell.strip()
-            if cell == "":
-                columns[name].append(None)
-                continue
-            try:
-                columns[name].append(float(cell))
-            except ValueError:
-                raise ValueError(
-                    f"{path}, line {number}, column {name!r}: {cell!r} is not a number"
-                ) from None
-    from .ingest import run_from_history
+def _paths(
+    path: str | os.PathLike[str], storage_options: dict[str, Any] | None
+) -> list[Path]:
+    """Local paths to read: the path itself, the files a glob pattern
+    matches (sorted), a local copy of a remote log (``s3://...``), or the
+    file of an MLflow ``sqlite:///`` store."""
+    from . import remote
 
-    return run_from_history(columns, name=path.stem)
+    text = os.fspath(path)
+    if remote.is_remote(text):
+        urls = remote.glob(text, storage_options) if glob.has_magic(text) else [text]
+        if not urls:
+            raise FileNotFoundError(f"{text}: no file matches")
+        return [remote.localize(url, storage_options) for url in urls]
+    if text.startswith("sqlite:///"):
+        from .readers.mlflow import store_path
+
+        return [store_path(text) or Path(text)]
+    if not os.path.exists(text) and glob.has_magic(text):
+        matches = sorted(glob.glob(os.path.expanduser(text), recursive=True))
+        if not matches:
+            raise FileNotFoundError(f"{text}: no file or folder matches")
+        return [Path(m) for m in matches]
+    return [Path(text)]
 
 
-def load(path: str | os.PathLike[str]) -> Run:
-    """A Run from a traincurves run file, a Keras ``History.history`` JSON dict,
-    or a Keras ``CSVLogger`` CSV file."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _csv_run(path)
-    if suffix == ".jsonl":
-        from .jsonl import load_jsonl
+def is_path(text: str) -> bool:
+    """Whether ``text`` names a log rather than a run: an existing file or
+    folder, a glob that matches one, or a URL."""
+    from . import remote
 
-        return load_jsonl(path)
-    if suffix == ".json":
-        try:
-            data = json.loads(path.read_text())
-        except json.JSONDecodeError as error:
-            raise ValueError(
-                f"{path} is not valid JSON (line {error.lineno}: {error.msg})"
-            ) from None
-        if isinstance(data, dict) and data.get("format") == FORMAT:
-            return run_from_dict(data, str(path))
-        if isinstance(data, dict):
-            from .ingest import run_from_history
+    if remote.is_remote(text) or text.startswith("sqlite:///"):
+        return True
+    expanded = os.path.expanduser(text)
+    if os.path.exists(expanded):
+        return True
+    return glob.has_magic(text) and bool(glob.glob(expanded, recursive=True))
 
-            return run_from_history(data, name=path.stem)
-        raise ValueError(
-            f"{path} holds JSON {type(data).__name__}; expected a traincurves run "
-            "or a History.history dict of metric lists"
-        )
-    raise ValueError(
-        f"cannot read {path}: expected a traincurves run (.json or JSON Lines "
-        ".jsonl), a Keras History.history dict (.json) or a Keras CSVLogger "
-        "file (.csv)"
+
+def load_all(
+    path: str | os.PathLike[str], *, storage_options: dict[str, Any] | None = None
+) -> list[Run]:
+    """Every run in a log file, a folder of logs, or the files a glob
+    pattern (``"runs/*.csv"``) matches, in order.
+
+    Files are recognised by content, not by name (see the README's table):
+    traincurves run files and JSON Lines, CSV logs, JSON histories,
+    Lightning ``metrics.csv``, Hugging Face ``trainer_state.json``,
+    TensorBoard logdirs, MLflow stores; local, or remote through fsspec
+    (``storage_options`` are fsspec's). A file holding several runs one
+    after another (its epoch goes back) gives one run each, named
+    ``name #1``, ``name #2``, ...; a folder gives the runs of every log in
+    it.
+    """
+    from .readers import read_any
+
+    found = [
+        (one, run) for one in _paths(path, storage_options) for run in read_any(one)
+    ]
+    names = [run.name for _, run in found]
+    for one, run in found:
+        if names.count(run.name) > 1:  # runs are told apart by name
+            run.name = f"{one}: {run.name}"
+    return [run for _, run in found]
+
+
+def load(
+    path: str | os.PathLike[str], *, storage_options: dict[str, Any] | None = None
+) -> Run:
+    """The run in a log file or folder (see :func:`load_all` for what is
+    read). A source holding several runs is a ``LoadError`` that names them:
+    ``tc.load_all(path)`` returns them all as a list."""
+    runs = load_all(path, storage_options=storage_options)
+    if len(runs) == 1:
+        return runs[0]
+    shown = ", ".join(repr(run.name) for run in runs[:4])
+    more = f" and {len(runs) - 4} more" if len(runs) > 4 else ""
+    raise LoadError(
+        os.fspath(path),
+        f"holds {len(runs)} runs ({shown}{more}); "
+        "tc.load_all(path) returns them as a list",
     )

@@ -16,7 +16,7 @@ from .values import describe, to_float
 
 _ACCEPTED = (
     "a traincurves.Run, a Keras History, a mapping of metric name to a "
-    "sequence of numbers (such as History.history), or a file path"
+    "sequence of numbers (such as History.history), or the path of a log"
 )
 
 
@@ -34,6 +34,21 @@ def as_run(obj: Any, name: str | None = None) -> Run:
             run.name = name
         return run
     return run_from_history(obj, name)
+
+
+def as_runs(obj: Any, name: str | None = None) -> list[Run]:
+    """:func:`as_run`, where a path may hold several runs (a folder, a glob,
+    a file of runs one after another): all of them, ``name #1``, ... when
+    ``name`` is given."""
+    if not isinstance(obj, (str, os.PathLike)):
+        return [as_run(obj, name)]
+    from .files import load_all
+
+    runs = load_all(obj)
+    if name is not None:
+        for number, run in enumerate(runs, start=1):
+            run.name = name if len(runs) == 1 else f"{name} #{number}"
+    return runs
 
 
 def run_from_history(history: Any, name: str | None = None) -> Run:

@@ -46,3 +46,42 @@ def current_cell(ipython: Any = None) -> tuple[str, Any] | None:
         if msg_id:
             return ("request", msg_id)
     return ("count", ipython.execution_count)
+
+
+def origin(display: str, ipython: Any = None) -> dict[str, Any] | None:
+    """Where a live display begins: its display id, the notebook cell whose
+    execution shows it, that execution's count and the kernel session.
+
+    A page opened while the display is still updated (a reloaded page, a
+    notebook reopened) sees its updates on IOPub, which do not carry the
+    execute request's metadata: the payload must say which cell it belongs
+    to, and which execution, so that a cell run again since is left alone.
+    None outside a kernel, or when the frontend sent no cell id (JupyterLab
+    and Notebook 7 send ``cellId`` in each execute request's metadata).
+    """
+    ipython = ipython if ipython is not None else shell()
+    get_parent = getattr(getattr(ipython, "kernel", None), "get_parent", None)
+    if get_parent is None:
+        return None
+    try:
+        parent = get_parent("shell")
+        cell = parent["metadata"].get("cellId")
+        request = parent["header"]["msg_type"]
+    except (LookupError, TypeError, AttributeError):
+        return None
+    count = getattr(ipython, "execution_count", None)
+    if (
+        request != "execute_request"
+        or not isinstance(cell, str)
+        or not cell
+        or not isinstance(count, int)
+    ):
+        return None
+    # The shell counts the running cell already: its own count is the one
+    # before, as the execute reply says and the notebook shows ("In [n]").
+    return {
+        "display": display,
+        "cell": cell,
+        "execution": count - 1,
+        "kernel": session_id(),
+    }

@@ -7,8 +7,15 @@ state is always sent when the run ends. A display problem never reaches the
 training loop: it becomes one warning and the panel stops updating.
 
 Each update tells the bundle builder what it is for (:class:`Update`):
-updates sent while a run goes on are smaller and leave out the static picture
-(an SVG of the panel, see ``traincurves.static``), drawn once, for the last.
+updates sent while a run goes on are smaller. They carry the static picture
+(an SVG of the panel, see ``traincurves.static``) too, so frontends without
+the extension show the run live; it is drawn at most every
+``tc.configure(live_static_every=...)`` seconds and for the last update, and
+in between the last drawing is sent again: an update without it would make
+such a frontend fall back to the text, then back to the picture, a flicker.
+
+Where no notebook frontend draws outputs (a script, IPython in a terminal),
+a live display prints progress lines instead (``traincurves.terminal``).
 """
 
 from __future__ import annotations
@@ -19,14 +26,17 @@ import os
 import signal
 import threading
 import time
+import uuid
 import warnings
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .config import settings
 from .followers import Follower
-from .kernel import current_cell, shell
+from .kernel import current_cell, origin, shell
+from .terminal import Progress, frontend
 
 if TYPE_CHECKING:
     from .run import Run
@@ -36,6 +46,7 @@ DEFAULT_EVERY = 0.25  # seconds between updates: at most 4 per second
 # one cost to build and send, so they take at most ~1/COST_FACTOR of the kernel.
 COST_FACTOR = 25
 CHEAP = 0.01  # seconds: updates cheaper than this follow ``every`` alone
+SVG = "image/svg+xml"
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,11 @@ class Update:
 
     final: bool  # its last update: the panel will not change again
     static: bool | None  # the display's ``static`` keyword
+    # Its display id, cell and execution (``kernel.origin``); None: unknown.
+    origin: dict[str, Any] | None = None
+    # The display's last picture, sent again while a new one is not due;
+    # None: draw one (if the bundle has a picture at all).
+    picture: str | None = None
 
 
 def is_primary_process() -> bool:
@@ -70,9 +86,11 @@ def is_primary_process() -> bool:
 class LiveDisplay(Follower):
     """A display that is updated in place; ``build(update)`` makes its bundle.
 
-    ``static``: whether its last update carries the static picture (default:
+    ``static``: whether its updates carry the static picture (default:
     ``tc.configure``'s). A run's panel follows the run (``run.start_live``):
     it is updated as the run changes and closed by its final change.
+    ``shown``: the runs it shows, for progress lines outside a notebook
+    frontend (default: ``runs``); a display with neither prints its text once.
     """
 
     def __init__(
@@ -81,6 +99,7 @@ class LiveDisplay(Follower):
         every: float = DEFAULT_EVERY,
         runs: Iterable[Run] = (),
         static: bool | None = None,
+        shown: Callable[[], list[Run]] | None = None,
     ) -> None:
         self.build = build
         self.every = every
@@ -88,6 +107,11 @@ class LiveDisplay(Follower):
         self.static = static
         # Runs this display follows; if the cell fails they end failed here.
         self.runs = list(runs)
+        self.shown = shown if shown is not None else (lambda: self.runs)
+        # Progress lines instead of displays, outside a notebook frontend.
+        self._terminal: Progress | None = None
+        self._picture: str | None = None  # the last one drawn, and when
+        self._drawn = -float("inf")
         self.enabled = is_primary_process()
         self.sent = 0
         self._handle: Any = None
@@ -97,6 +121,7 @@ class LiveDisplay(Follower):
         # What identifies the cell it began in: the kernel's execute request,
         # or (IPython without a kernel) the cell's execution count.
         self.cell: tuple[str, Any] | None = None
+        self.origin: dict[str, Any] | None = None
         self._closed = False
         # A change held back by the throttle is sent by a timer when its
         # time comes, not only with the next change: after a fast epoch the
@@ -110,9 +135,16 @@ class LiveDisplay(Follower):
         if not self.enabled:
             return
         try:
+            if not frontend():
+                self._start_in_terminal(track)
+                return
             from IPython.display import display
 
-            self._handle = display(self._build(False), raw=True, display_id=True)
+            # Our own display id, so that the payload can carry it: a page
+            # opened later finds the saved output its updates belong to.
+            display_id = uuid.uuid4().hex
+            self.origin = origin(display_id)
+            self._handle = display(self._build(False), raw=True, display_id=display_id)
             self._last = time.monotonic()
             self.sent += 1
             # The timer's sends run in this cell's context: same output area.
@@ -121,6 +153,18 @@ class LiveDisplay(Follower):
                 _track(self)
         except Exception as error:  # never break training for a display
             self._fail(error)
+
+    def _start_in_terminal(self, track: bool) -> None:
+        self._terminal = Progress(self.shown)
+        self._handle = self._terminal
+        self._last = time.monotonic()
+        self._context = contextvars.copy_context()
+        if not self.shown():  # a comparison: its table, once
+            text = self.build(Update(True, False)).get("text/plain")
+            if text:
+                print(text, flush=True)
+        if track:
+            _track(self)
 
     def changed(self, run: Run | None = None, final: bool = False) -> None:
         """What it shows changed: send it now, or later if updates come too
@@ -185,15 +229,20 @@ class LiveDisplay(Follower):
         self._pending = False
         try:
             start = time.monotonic()
-            self._handle.update(self._build(final), raw=True)
+            if self._terminal is not None:
+                self._terminal.write(final)
+            else:
+                self._handle.update(self._build(final), raw=True)
             self._last = time.monotonic()
             self.sent += 1
             # Updates of a big panel (many long runs) cost more than small
             # ones: spacing them by their cost keeps them to a bounded share
-            # of the kernel however large the panel grows.
+            # of the kernel however large the panel grows. A progress line
+            # costs next to nothing: a slow one was only held up.
             cost = self._last - start
+            costly = cost > CHEAP and self._terminal is None
             self._interval = (
-                max(self.every, cost * COST_FACTOR) if cost > CHEAP else self.every
+                max(self.every, cost * COST_FACTOR) if costly else self.every
             )
         except Exception as error:
             self._fail(error)
@@ -212,7 +261,7 @@ class LiveDisplay(Follower):
         if timer is not None:
             timer.cancel()
         with interrupts_held():
-            if self._handle is not None:
+            if self._handle is not None and self._terminal is None:
                 wait = self.every - (time.monotonic() - self._last)
                 if wait > 0:
                     time.sleep(min(wait, 1.0))
@@ -222,7 +271,16 @@ class LiveDisplay(Follower):
         _untrack(self)
 
     def _build(self, final: bool) -> dict:
-        return self.build(Update(final, self.static))
+        now = time.monotonic()
+        due = final or now - self._drawn >= settings().live_static_every
+        reuse = None if due else self._picture
+        bundle = self.build(
+            Update(final, self.static, origin=self.origin, picture=reuse)
+        )
+        picture = bundle.get(SVG)
+        if picture is not None and picture is not reuse:
+            self._picture, self._drawn = picture, now
+        return bundle
 
     def _fail(self, error: Exception) -> None:
         self._handle = None

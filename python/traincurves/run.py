@@ -305,8 +305,8 @@ class Run:
 
         ``keep``: keep an earlier run of the same name (as ``name (2)``)
         instead of replacing it in ``tc.runs()``. ``static``: whether the
-        panel's last update carries a static picture of it (default:
-        ``tc.configure(static=...)``); updates while it runs never do.
+        panel's updates carry a static picture of it (default:
+        ``tc.configure(static=...)``; see also ``live_static``).
         """
         from .live import DEFAULT_EVERY, LiveDisplay
         from .payload import bundle

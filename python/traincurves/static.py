@@ -17,13 +17,14 @@ from __future__ import annotations
 import math
 import re
 import sys
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from .downsample import minmax_indices
-from .metrics import family as _base_family
-from .metrics import split as _base_split
+from .presentation import HIGHLIGHT_FROM, run_colors
+from .presentation import charts as plan_charts
 
 if TYPE_CHECKING:
     from .run import Run
@@ -50,23 +51,9 @@ SPLIT_COLORS = {"train": "#1f77b4", "validation": "#e6550d", "test": "#2ca02c"}
 BEST = "#2ca02c"
 BAD = "#d62728"
 WARN = "#f0a020"
-RUN_PALETTE = (
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-)
 FONT = "system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
 DASH = "6 4"
 
-_TEST = re.compile(r"^test[_/]", re.IGNORECASE)
-_SCHEDULES = {"lr", "learning_rate"}
 # Characters XML 1.0 cannot hold, not even as references.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _QUOTES = {'"': "&quot;", "'": "&#39;"}
@@ -131,61 +118,6 @@ def _js_exponent(text: str) -> str:
 def _width(text: str, size: float) -> float:
     """Rough width of sans-serif text: enough to lay out legends."""
     return len(text) * size * 0.58
-
-
-# -- metric names, as src/metrics.ts reads them -------------------------------
-
-
-def split_of(name: str) -> str:
-    if _base_split(name) == "validation":
-        return "validation"
-    return "test" if _TEST.match(name) else "train"
-
-
-def family_of(name: str) -> str:
-    return _TEST.sub("", _base_family(name), count=1)
-
-
-def families(names: Iterable[str]) -> list[tuple[str, list[str]]]:
-    """Families in the panel's order: loss first, schedules (``lr``) last."""
-    grouped: dict[str, list[str]] = {}
-    for name in names:
-        grouped.setdefault(family_of(name), []).append(name)
-
-    def rank(item: tuple[str, list[str]]) -> int:
-        name = item[0]
-        return 0 if name == "loss" else 2 if name.lower() in _SCHEDULES else 1
-
-    return sorted(grouped.items(), key=rank)
-
-
-# -- colours, as src/compare.ts picks them --------------------------------------
-
-
-def hash_name(name: str) -> int:
-    """FNV-1a over UTF-16 code units, as ``hashName`` in src/compare.ts."""
-    value = 0x811C9DC5
-    units = name.encode("utf-16-le", errors="surrogatepass")
-    for i in range(0, len(units), 2):
-        value ^= units[i] | (units[i + 1] << 8)
-        value = (value * 0x01000193) & 0xFFFFFFFF
-    return value
-
-
-def run_colors(runs: Sequence[dict[str, Any]]) -> dict[str, str]:
-    """Run id -> colour: the slot its name hashes to, or the next free one."""
-    taken: set[int] = set()
-    colors: dict[str, str] = {}
-    size = len(RUN_PALETTE)
-    for run in runs:
-        slot = hash_name(run["name"]) % size
-        for _ in range(size):
-            if slot not in taken:
-                break
-            slot = (slot + 1) % size
-        taken.add(slot)
-        colors[run["id"]] = RUN_PALETTE[slot]
-    return colors
 
 
 # -- scales -------------------------------------------------------------------
@@ -363,16 +295,23 @@ def _legend(
     return out, y
 
 
-def _chart_legend(metrics: list[str], runs: list[dict[str, Any]]) -> list[Entry]:
+def _chart_legend(chart: dict[str, Any], runs: list[dict[str, Any]]) -> list[Entry]:
     """One run: its metrics. Several: the line styles (the runs' colours are
     in the title's legend)."""
     if len(runs) == 1:
         return [
-            (SPLIT_COLORS[split_of(m)], split_of(m) == "validation", _clean(m, 40), "")
-            for m in metrics
-            if m in runs[0]["metrics"]
+            (
+                _own_color(m),
+                m["split"] == "validation",
+                _clean(m["name"], 40),
+                "",
+            )
+            for m in chart["metrics"]
+            if m["name"] in runs[0]["metrics"]
         ]
-    splits = sorted({split_of(m) for m in metrics}, key=list(SPLIT_COLORS).index)
+    splits = sorted(
+        {m["split"] for m in chart["metrics"]}, key=list(SPLIT_COLORS).index
+    )
     return [(MUTED, s == "validation", s, "") for s in splits]
 
 
@@ -393,29 +332,43 @@ def _curves(
 def _chart(
     box: tuple[float, float, float, float],
     legend_rows: int,
-    family: str,
-    metrics: list[str],
+    chart: dict[str, Any],
     runs: list[dict[str, Any]],
     colors: dict[str, str],
+    faint: Sequence[dict[str, Any]] = (),
 ) -> list[str]:
     """One chart: title, legend, axes, findings, curves and markers.
 
     ``legend_rows``: the most legend rows of a chart in this grid row, so
-    the plots of a row line up.
+    the plots of a row line up. ``faint``: the runs of a sweep not
+    highlighted, summarised behind ``runs`` as a band and a median.
     """
     x, y, w, h = box
+    splits = {m["name"]: m["split"] for m in chart["metrics"]}
+    own = {m["name"]: _own_color(m) for m in chart["metrics"]}
+    members = {m["name"] for m in chart["metrics"] if m.get("member") is not None}
+    metrics = list(splits)
     title = _label(
-        x + 4, y + 14, _text(family, 48), 13, TEXT, extra=' font-weight="600"'
+        x + 4,
+        y + 14,
+        _text(chart.get("title") or chart["family"], 48),
+        13,
+        TEXT,
+        extra=' font-weight="600" class="tc-chart-title"',
     )
-    legend, _ = _legend(_chart_legend(metrics, runs), x + 4, y + 34, x + w)
+    legend, _ = _legend(_chart_legend(chart, [*runs, *faint]), x + 4, y + 34, x + w)
     out = [title, *legend]
     curves = _curves(runs, metrics)
-    if not curves:
+    spread = [s for s in (_spread(faint, m) for m in metrics) if s[1]]
+    if not curves and not spread:
         out.append(_label(x + w / 2, y + h / 2, "no values yet", anchor="middle"))
         return out
 
     xs = [e for _, _, data in curves for e, _ in data]
     ys = [v for _, _, data in curves for _, v in data if v is not None]
+    for _, rows in spread:
+        xs += [e for e, *_ in rows]
+        ys += [v for _, low, _, high in rows for v in (low, high)]
     for run, metric, _ in curves:
         band = run["bands"].get(metric)
         if band:
@@ -423,29 +376,123 @@ def _chart(
     top = y + 34 + 17 * (legend_rows - 1) + 14
     scale, yticks = _plot_area(box, top, xs, ys)
 
-    single = len(runs) == 1
+    single = len(runs) == 1 and not faint
     if single:  # several runs' ranges would cover each other: listed below
         out += _findings(scale, runs[0], metrics)
     out += _axes(scale, yticks)
+    for metric, rows in spread:
+        out += _spread_shape(metric, rows, scale, splits[metric] == "validation")
 
     def color_of(run: dict[str, Any], metric: str) -> str:
-        return SPLIT_COLORS[split_of(metric)] if single else colors[run["id"]]
+        return own[metric] if single else colors[run["id"]]
 
     for run, metric, _ in curves:
         band = run["bands"].get(metric)
         if band:
             out += _band(run["epochs"], band, scale, color_of(run, metric))
-    limit = max(MIN_POINTS, min(MAX_POINTS, CHART_POINTS // len(curves)))
+    limit = max(MIN_POINTS, min(MAX_POINTS, CHART_POINTS // max(1, len(curves))))
     for run, metric, data in curves:
-        out += _series(run, metric, reduce(data, limit), scale, color_of(run, metric))
+        out += _series(
+            run,
+            metric,
+            reduce(data, limit),
+            scale,
+            color_of(run, metric),
+            dashed=splits[metric] == "validation",
+            member=metric in members,
+        )
     out += _events(scale, runs, metrics)
     for run, metric, _ in curves:
         best = run["best"].get(metric)
-        if best is not None and split_of(metric) == "validation":
+        if (
+            best is not None
+            and splits[metric] == "validation"
+            and metric not in members
+        ):
             # Several runs: each best in its run's colour, as the legend says.
             fill = BEST if single else colors[run["id"]]
             out += _best(scale, best, fill, label=single)
     return out
+
+
+# The runs not highlighted are summarised by their median and the band
+# between these quantiles at each epoch: a few diverged runs stretch the
+# axis no further than the band.
+SPREAD = (0.1, 0.9)
+SPREAD_POINTS = 64  # along the x axis: a band needs no finer detail
+SPREAD_RUNS = 200  # beyond, quantiles of an even sample of the runs
+
+
+def _spread(
+    runs: Sequence[dict[str, Any]], metric: str
+) -> tuple[str, list[tuple[float, float, float, float]]]:
+    """(metric, [(epoch, low, median, high)]) across ``runs`` at evenly
+    spaced epochs: each run's finite values joined linearly (their epochs
+    may have been reduced differently), from its first value to its last;
+    where fewer than 3 runs have a value, nothing."""
+    curves = []
+    step = max(1, math.ceil(len(runs) / SPREAD_RUNS))
+    for run in runs[::step]:
+        if metric in run["metrics"]:
+            data = [(e, v) for e, v in points(run, metric) if v is not None]
+            if data:
+                curves.append(data)
+    if len(curves) < 3:
+        return metric, []
+    first = min(data[0][0] for data in curves)
+    last = max(data[-1][0] for data in curves)
+    count = max(2, min(SPREAD_POINTS, int(last - first) + 1))
+    grid = [first + (last - first) * i / (count - 1) for i in range(count)]
+    at: list[list[float]] = [[] for _ in grid]
+    for data in curves:
+        xs = [e for e, _ in data]
+        j = 0
+        for g in range(bisect_left(grid, xs[0]), bisect_right(grid, xs[-1])):
+            epoch = grid[g]
+            while xs[j] < epoch:
+                j += 1
+            e1, v1 = data[j]
+            if e1 == epoch or j == 0:
+                at[g].append(v1)
+            else:
+                e0, v0 = data[j - 1]
+                at[g].append(v0 + (v1 - v0) * (epoch - e0) / (e1 - e0))
+    rows = []
+    for epoch, values in zip(grid, at):
+        if len(values) >= 3:
+            values.sort()
+            low, mid, high = (_quantile(values, q) for q in (SPREAD[0], 0.5, SPREAD[1]))
+            rows.append((epoch, low, mid, high))
+    return metric, rows
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    position = q * (len(ordered) - 1)
+    below = math.floor(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
+
+
+def _spread_shape(
+    metric: str,
+    rows: list[tuple[float, float, float, float]],
+    scale: _Scale,
+    dashed: bool,
+) -> list[str]:
+    """The faint runs' band and median line, grey, behind the highlighted."""
+    ring = [(e, low) for e, low, _, _ in rows] + [
+        (e, high) for e, _, _, high in reversed(rows)
+    ]
+    coords = " ".join(f"{_n(scale.x(e))},{_n(scale.y(v))}" for e, v in ring)
+    median = path_data([(e, mid) for e, _, mid, _ in rows], scale)
+    dash = f' stroke-dasharray="{DASH}"' if dashed else ""
+    return [
+        f'<polygon class="tc-spread" data-metric="{_attr(metric, 80)}" '
+        f'points="{coords}" fill="{MUTED}" fill-opacity="0.14"/>',
+        f'<path class="tc-spread-median" data-metric="{_attr(metric, 80)}" '
+        f'd="{median}" fill="none" stroke="{MUTED}" stroke-width="1.2" '
+        f'stroke-opacity="0.8"{dash}/>',
+    ]
 
 
 def _plot_area(
@@ -507,7 +554,7 @@ def _findings(scale: _Scale, run: dict[str, Any], metrics: list[str]) -> list[st
             f'width="{_n(max(fx1 - fx0, 1))}" height="{_n(scale.bottom - scale.top)}" '
             f'fill="{color}" fill-opacity="0.12"/>'
         )
-        text = _text(finding["kind"], 30)
+        text = _text(finding.get("label") or finding["kind"], 30)
         out.append(
             _label(fx0 + 4, scale.top + 12 + 12 * k, text, 10, color, extra=HALO)
         )
@@ -520,17 +567,21 @@ def _series(
     data: list[tuple[float, float | None]],
     scale: _Scale,
     color: str,
+    dashed: bool,
+    member: bool = False,
 ) -> list[str]:
     """One curve: a path broken at NaN gaps, dashed for validation, with a
-    dot per point when there are few."""
-    dash = f' stroke-dasharray="{DASH}"' if split_of(metric) == "validation" else ""
+    dot per point when there are few (none for a group's members, drawn by
+    the dozen)."""
+    dash = f' stroke-dasharray="{DASH}"' if dashed else ""
+    width = "1.5" if member else "2"
     out = [
         f'<path class="tc-series" data-run="{_attr(run["name"], 80)}" '
         f'data-metric="{_attr(metric, 80)}" d="{path_data(data, scale)}" '
-        f'fill="none" stroke="{color}" stroke-width="2" stroke-linecap="round" '
+        f'fill="none" stroke="{color}" stroke-width="{width}" stroke-linecap="round" '
         f'stroke-linejoin="round"{dash}/>'
     ]
-    if len(data) <= DOTS_UP_TO:
+    if len(data) <= DOTS_UP_TO and not member:
         out += [
             f'<circle cx="{_n(scale.x(e))}" cy="{_n(scale.y(v))}" r="2.5" fill="{color}"/>'
             for e, v in data
@@ -765,11 +816,41 @@ def _latest(run: dict[str, Any], metric: str) -> float | str | None:
 
 
 def _header(
-    runs: list[dict[str, Any]], colors: dict[str, str]
+    runs: list[dict[str, Any]],
+    colors: dict[str, str],
+    folded: set[str],
+    faint: Sequence[dict[str, Any]] = (),
+    focus: dict[str, Any] | None = None,
 ) -> tuple[list[str], float]:
     """The run's name, status and latest values; for several runs a legend
-    of their colours. Returns the elements and where the charts start."""
+    of their colours (of a sweep: the highlighted runs with their ranks, and
+    what stands for the rest). Returns the elements and where the charts
+    start."""
     x, y = PAD + 4, PAD + 18
+    if faint:
+        by = f" by best {focus['metric']}" if focus else ""
+        title = _label(
+            x,
+            y,
+            _text(f"{len(runs) + len(faint)} runs · the {len(runs)} best{by}", 100),
+            16,
+            TEXT,
+            extra=' font-weight="600"',
+        )
+        entries: list[Entry] = [
+            (
+                colors[r["id"]],
+                False,
+                _clean(r["name"], 60),
+                f"#{r['rank']} · {r['text']['status']}",
+            )
+            for r in sorted(runs, key=lambda r: r["rank"])
+        ]
+        entries.append(
+            (MUTED, False, f"{len(faint)} other runs", "median, 10-90 % band")
+        )
+        legend, last = _legend(entries, x, y + 22, WIDTH - PAD)
+        return [title, *legend], last + 14
     if len(runs) > 1:
         entries = [
             (colors[r["id"]], False, _clean(r["name"], 60), r["text"]["status"])
@@ -794,8 +875,10 @@ def _header(
     latest = [
         f"{m} {v if isinstance(v, str) else format_value(v)}"
         for m in run["metrics"]
-        if (v := _latest(run, m)) is not None
+        if m not in folded and (v := _latest(run, m)) is not None
     ]
+    if folded & set(run["metrics"]):
+        latest.append(f"{len(folded & set(run['metrics']))} more in the panel")
     if latest:
         out.append(_label(x, y + 20, _text(" · ".join(latest), 120), 12))
         return out, y + 30
@@ -806,9 +889,14 @@ def _status_color(status: str) -> str:
     return BAD if status in ("failed", "interrupted") else MUTED
 
 
-def _findings_list(runs: list[dict[str, Any]], y: float) -> tuple[list[str], float]:
+def _findings_list(
+    runs: list[dict[str, Any]], y: float, groups: list[dict[str, Any]] | None = None
+) -> tuple[list[str], float]:
     """The findings under the charts, as the panel lists them: what, then
-    what to try. The first six; the text summary has them all."""
+    what to try. The first six; the text summary has them all. A sweep's
+    (``groups``, beyond HIGHLIGHT_FROM runs) are listed by kind."""
+    if groups is not None and len(runs) > HIGHLIGHT_FROM:
+        return _finding_groups(runs, y, groups)
     out: list[str] = []
     # The layers' hints after the findings, as the panel lists them.
     hints = [
@@ -831,7 +919,8 @@ def _findings_list(runs: list[dict[str, Any]], y: float) -> tuple[list[str], flo
             if finding["end"] is None
             else f"epochs {finding['start']}-{finding['end']}"
         )
-        what = f"{who}{finding['kind']}, {epochs}: {finding['message']}"
+        label = finding.get("label") or finding["kind"]
+        what = f"{who}{label}, {epochs}: {finding['message']}"
         color = _severity_color(finding["severity"])
         out += [
             f'<circle class="tc-finding-item" cx="{PAD + 8}" cy="{_n(y - 4)}" r="3.5" '
@@ -843,47 +932,128 @@ def _findings_list(runs: list[dict[str, Any]], y: float) -> tuple[list[str], flo
     return out, y
 
 
+def _finding_groups(
+    runs: list[dict[str, Any]], y: float, groups: list[dict[str, Any]]
+) -> tuple[list[str], float]:
+    """A line per kind: ``overfitting · 81 of 200 runs: a, b, c and 78
+    more``, then what to try (the first such finding's advice)."""
+    names = {run["id"]: run["name"] for run in runs}
+    advice = {}
+    for run in runs:
+        for finding in run["findings"]:
+            advice.setdefault(finding["kind"], finding["advice"])
+    out: list[str] = []
+    for group in groups[:6]:
+        named = [names.get(i, i) for i in group["runs"][:4]]
+        more = group["count"] - len(named)
+        what = (
+            f"{group['label']} · {group['count']} of {group['of']} runs: "
+            + ", ".join(named)
+            + (f" and {more} more" if more > 0 else "")
+        )
+        out += [
+            f'<circle class="tc-finding-item" cx="{PAD + 8}" cy="{_n(y - 4)}" r="3.5" '
+            f'fill="{_severity_color(group["severity"])}"/>',
+            _label(PAD + 18, y, _text(what, 122), 12, TEXT),
+            _label(
+                PAD + 18,
+                y + 16,
+                _text(f"try: {advice.get(group['kind'], '')}", 122),
+                12,
+            ),
+        ]
+        y += 38
+    return out, y
+
+
+def _highlighted(
+    data: dict[str, Any],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(drawn, faint): with the payload's ``highlight`` k, its runs ranked
+    1 to k, in panel order, and the rest; without it, every run and none."""
+    runs = data["runs"]
+    k = data.get("highlight")
+    if not isinstance(k, int) or k >= len(runs):
+        return runs, []
+    strong = [r for r in runs if isinstance(r.get("rank"), int) and r["rank"] <= k]
+    if not strong:
+        return runs, []
+    return strong, [r for r in runs if r not in strong]
+
+
 # -- the whole picture ----------------------------------------------------------
+
+
+def _own_color(metric: dict[str, Any]) -> str:
+    """A curve's colour on a one-run chart: its own (a group member's), else
+    its split's."""
+    return metric.get("color") or SPLIT_COLORS[metric["split"]]
+
+
+def _folded(data: dict[str, Any]) -> set[str]:
+    """The metrics the header folds away: those not on a key chart."""
+    return {
+        m["name"]
+        for c in data.get("charts") or []
+        if c.get("key", True) is False
+        for m in c["metrics"]
+    }
+
+
+def _epoch_charts(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The payload's charts (placed by name when it does not say, as the
+    extension does), with only the epoch curves: the picture has no batch
+    curves."""
+    runs = data["runs"]
+    shown = (data.get("view") or {}).get("metrics")
+    logged = {m for run in runs for m in run["metrics"] if not shown or m in shown}
+    charts = data.get("charts") or plan_charts(
+        m for run in runs for m in run["metrics"] if m in logged
+    )
+    kept = [
+        {**c, "metrics": [m for m in c["metrics"] if m["name"] in logged]}
+        for c in charts
+        if c.get("shown", True) is not False
+    ]
+    return [c for c in kept if c["metrics"]]
 
 
 def render(data: dict[str, Any]) -> str:
     """The SVG of a payload (``traincurves.payload.payload``)."""
-    runs = data["runs"]
-    shown = (data.get("view") or {}).get("metrics")
-    names: dict[str, None] = {}
-    for run in runs:
-        names.update(
-            dict.fromkeys(m for m in run["metrics"] if not shown or m in shown)
-        )
-    charts = families(names)
-    colors = run_colors(runs)
+    every = data["runs"]
+    runs, faint = _highlighted(data)
+    charts = _epoch_charts(data)
+    colors = run_colors(every)
+    colors.update((r["id"], r["color"]) for r in every if r.get("color"))
 
-    out, top = _header(runs, colors)
+    out, top = _header(runs, colors, _folded(data), faint, data.get("focus"))
     columns = 1 if len(charts) == 1 else 2
     width = (WIDTH - 2 * PAD - (columns - 1) * GAP) / columns
     for start in range(0, len(charts), columns):
         row = charts[start : start + columns]
         # Legend rows of each chart: the plots of a row start at one height.
         rows = max(
-            1 + round(_legend(_chart_legend(m, runs), 0, 0, width)[1] / 17)
-            for _, m in row
+            1 + round(_legend(_chart_legend(chart, every), 0, 0, width)[1] / 17)
+            for chart in row
         )
         height = CHART_HEIGHT + 17 * (rows - 1)
-        for column, (family, metrics) in enumerate(row):
+        for column, chart in enumerate(row):
             box = (PAD + column * (width + GAP), top, width, height)
-            out += _chart(box, rows, family, metrics, runs, colors)
+            out += _chart(box, rows, chart, runs, colors, faint)
         top += height + GAP
     if not charts and not _layers(runs):
         out.append(_label(PAD + 4, top + 8, "no metrics logged yet"))
         top += 20
     layers, top = _layer_section(runs, top)
     out += layers
-    listed, bottom = _findings_list(runs, top + 6)
+    listed, bottom = _findings_list(every, top + 6, data.get("finding_groups"))
     out += listed
     # Below the last chart (its box ends a gap above ``top``) or the last finding.
     total = math.ceil(bottom - 38 + 16 + 2 * PAD if listed else top - GAP + PAD)
 
-    title = " · ".join(f"{_clean(r['name'], 60)} ({r['text']['status']})" for r in runs)
+    title = " · ".join(
+        f"{_clean(r['name'], 60)} ({r['text']['status']})" for r in every
+    )
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{total}" '
         f'viewBox="0 0 {WIDTH} {total}" role="img" '

@@ -1,13 +1,18 @@
 """The ``text/plain`` part of the bundle: what a terminal, nbviewer or GitHub
-shows. Status, epochs, final and best value of each metric, non-finite values."""
+shows. Status, epochs, final and best value of each metric, non-finite values.
+
+While a run trains, its text is one progress line (:func:`progress_line`),
+the same a terminal prints: live updates come several times a second and the
+full summary waits for the last one.
+"""
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .metrics import direction
-from .presentation import status_text
+from .presentation import duration, number, status_text
 
 if TYPE_CHECKING:
     from .run import Run
@@ -81,6 +86,46 @@ def _layer_lines(run: Run) -> list[str]:
     return lines
 
 
+# A live text lists this many runs at most (a watch may follow hundreds).
+LIVE_RUNS = 10
+# The latest values shown on a progress line, in the run's metric order.
+LINE_METRICS = 6
+
+
+def progress_line(run: Run) -> str:
+    """One line: where the run is, its latest values and the ETA.
+
+    ``baseline: epoch 12/30 · loss 0.2345 · val_loss 0.31 · ETA 9s``; once
+    it ended, its status and duration instead of the ETA.
+    """
+    count = len(run)
+    total = run.total_epochs
+    parts = [f"epoch {count}/{total}" if total else f"epoch {count}"]
+    if run.status != "running":
+        parts.insert(0, status_text(run.status))
+    for name in list(run)[:LINE_METRICS]:
+        last = run.last(name)
+        if last is not None:
+            parts.append(f"{name} {number(last[1])}")
+    elapsed = run.elapsed
+    if elapsed is not None:
+        if run.status != "running":
+            parts.append(duration(elapsed))
+        elif total and count:
+            parts.append(f"ETA {duration(elapsed / count * max(0, total - count))}")
+        else:
+            parts.append(f"{duration(elapsed)} elapsed")
+    return f"{run.name}: " + " · ".join(parts)
+
+
+def live_text(runs: list[Run]) -> str:
+    """The text of an update sent while runs train: a line per run."""
+    lines = [progress_line(run) for run in runs[:LIVE_RUNS]]
+    if len(runs) > LIVE_RUNS:
+        lines.append(f"... and {len(runs) - LIVE_RUNS} more runs")
+    return "\n".join(lines)
+
+
 def summary(runs: list[Run]) -> str:
     return "\n".join(line for run in runs for line in _run_summary(run))
 
@@ -117,5 +162,45 @@ def table(runs: list[Run], metrics: list[str] | None = None) -> str:
     for row in [header, *rows]:
         lines.append(
             "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+        )
+    return "\n".join(lines)
+
+
+# A comparison's text lists this many runs at most, the best ranked first;
+# tc.runs() lists every run.
+SUMMARY_RUNS = 10
+GROUP_NAMES = 6  # runs named in a finding group's line
+
+
+def comparison_text(
+    runs: list[Run], data: dict[str, Any], metrics: list[str] | None = None
+) -> str:
+    """A comparison's text: the table of its runs (beyond SUMMARY_RUNS, the
+    best ranked by the focus metric of the payload ``data``), then its
+    findings by kind, a line each."""
+    ranks = {shown["id"]: shown.get("rank") for shown in data["runs"]}
+    listed = runs
+    if len(runs) > SUMMARY_RUNS:
+        listed = sorted(runs, key=lambda r: ranks.get(r.id) or len(runs) + 1)
+        listed = listed[:SUMMARY_RUNS]
+    lines = table(listed, metrics).splitlines()
+    focus = data.get("focus")
+    if len(listed) < len(runs):
+        by = f" by best {focus['metric']}" if focus else ""
+        lines[0] = (
+            f"traincurves comparison of {len(runs)} runs, the {len(listed)} best{by}"
+        )
+        lines.append(f"  ... and {len(runs) - len(listed)} more runs")
+    names = {shown["id"]: shown["name"] for shown in data["runs"]}
+    groups = data.get("finding_groups") or []
+    if groups:
+        lines.append("  findings:")
+    for group in groups:
+        named = [names[i] for i in group["runs"][:GROUP_NAMES]]
+        more = group["count"] - len(named)
+        lines.append(
+            f"  * {group['label']} · {group['count']} of {group['of']} runs: "
+            + ", ".join(named)
+            + (f" and {more} more" if more else "")
         )
     return "\n".join(lines)

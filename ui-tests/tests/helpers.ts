@@ -59,3 +59,43 @@ export function fixtureRun(stem: string): string {
     `run = run_from_fixture(tc, fixture, ${JSON.stringify(stem)})`
   ].join('\n');
 }
+
+/**
+ * A saved, untrusted notebook with one cell whose only output is a shared
+ * fixture's stored panel (`histories/` or `comparisons/`), as the file
+ * holds it after the kernel is gone. `kernel`: name a kernelspec, so that
+ * JupyterLab starts one instead of asking which (a dialog over the page).
+ */
+export function savedPanelNotebook(
+  fixture: string,
+  options: { kernel?: boolean } = {}
+): string {
+  const { payload } = JSON.parse(
+    fs.readFileSync(path.join(FIXTURES, `${fixture}.json`), 'utf-8')
+  );
+  const kernelspec = { name: 'python3', display_name: 'Python 3' };
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: options.kernel ? { kernelspec } : {},
+    cells: [
+      {
+        cell_type: 'code',
+        id: 'saved-panel',
+        execution_count: 1,
+        metadata: {},
+        source: 'tc.show(history)',
+        outputs: [
+          {
+            output_type: 'display_data',
+            metadata: {},
+            data: {
+              'application/vnd.traincurves.v1+json': payload,
+              'text/plain': 'traincurves panel'
+            }
+          }
+        ]
+      }
+    ]
+  });
+}

@@ -1,39 +1,6 @@
 import { expect, test } from '@jupyterlab/galata';
-import * as fs from 'fs';
-import * as path from 'path';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', 'test', 'fixtures');
-
-/** A saved, untrusted notebook whose only output is a stored panel. */
-function savedNotebook(): string {
-  const fixture = JSON.parse(
-    fs.readFileSync(path.join(FIXTURES, 'histories', 'basic.json'), 'utf-8')
-  );
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {},
-    cells: [
-      {
-        cell_type: 'code',
-        id: 'saved-panel',
-        execution_count: 1,
-        metadata: {},
-        source: 'tc.show(history, name="baseline")',
-        outputs: [
-          {
-            output_type: 'display_data',
-            metadata: {},
-            data: {
-              'application/vnd.traincurves.v1+json': fixture.payload,
-              'text/plain': 'traincurves run baseline'
-            }
-          }
-        ]
-      }
-    ]
-  });
-}
+import { savedPanelNotebook } from './helpers';
 
 test.describe('saved panels, no kernel', () => {
   test('render in JupyterLab from an untrusted notebook', async ({
@@ -41,7 +8,7 @@ test.describe('saved panels, no kernel', () => {
     tmpPath
   }) => {
     await page.contents.uploadContent(
-      savedNotebook(),
+      savedPanelNotebook('histories/basic'),
       'text',
       `${tmpPath}/saved.ipynb`
     );
@@ -53,7 +20,7 @@ test.describe('saved panels, no kernel', () => {
 
   test('render in Notebook 7', async ({ page, tmpPath }) => {
     await page.contents.uploadContent(
-      savedNotebook(),
+      savedPanelNotebook('histories/basic'),
       'text',
       `${tmpPath}/saved.ipynb`
     );

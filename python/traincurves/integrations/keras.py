@@ -56,7 +56,7 @@ class LivePlot(keras.callbacks.Callback):
         stop_on_nan: stop training when a metric becomes NaN or infinite.
         keep: keep an earlier run of the same name in ``tc.runs()`` (as
             ``name (2)``) instead of replacing it.
-        static: add a static picture of the panel to its last update, for
+        static: add a static picture of the panel to its updates, for
             GitHub, nbviewer, VS Code and exports (default:
             ``tc.configure(static=...)``).
         distributions: layers (names or indices, or ``True`` for all) whose

@@ -36,7 +36,7 @@ class LivePlot(pl.Callback):
             ``training_step``'s returned loss).
         every: minimum seconds between panel updates.
         params: hyperparameters to show; the module's ``hparams`` are added.
-        static: add a static picture of the panel to its last update
+        static: add a static picture of the panel to its updates
             (default: ``tc.configure(static=...)``).
         distributions: submodules (names as in ``named_modules()``, or
             indices, or ``True`` for all) whose outputs on ``sample`` are

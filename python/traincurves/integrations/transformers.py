@@ -45,7 +45,7 @@ class LivePlot(hf.TrainerCallback):
         every: minimum seconds between panel updates.
         params: hyperparameters to show; learning rate, batch size and
             epochs from the TrainingArguments are added.
-        static: add a static picture of the panel to its last update
+        static: add a static picture of the panel to its updates
             (default: ``tc.configure(static=...)``).
     """
 

@@ -1,0 +1,56 @@
+"""The diagnosis against practitioners' labels on the real logs' dev split
+(test/fixtures/real_logs). The held-out split is scored by
+bench/diagnosis_score.py only: nothing here may be tuned on it."""
+
+import importlib.util
+
+import pytest
+from conftest import FIXTURES
+
+_spec = importlib.util.spec_from_file_location(
+    "diagnosis_score", FIXTURES.parents[1] / "bench" / "diagnosis_score.py"
+)
+score_script = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(score_script)
+
+
+@pytest.fixture(scope="module")
+def dev():
+    return score_script.score(score_script.labelled("dev"))
+
+
+def precision(s, kind):
+    found = s["tp"][kind] + s["fp"][kind]
+    return s["tp"][kind] / found if found else 1.0
+
+
+def recall(s, kind):
+    return s["tp"][kind] / (s["tp"][kind] + s["fn"][kind])
+
+
+def test_prints_both_scores(dev, capsys):
+    with capsys.disabled():
+        score_script.show("dev", dev)
+        score_script.show(
+            "heldout", score_script.score(score_script.labelled("heldout"))
+        )
+
+
+def test_false_alarms_on_healthy_runs_at_most_5_percent(dev):
+    assert dev["healthy"] >= 30
+    assert dev["alarms"] <= 0.05 * dev["healthy"]
+
+
+@pytest.mark.parametrize("kind", ["overfitting", "underfitting", "unstable"])
+def test_precision_at_least_0_9(dev, kind):
+    assert dev["tp"][kind] + dev["fn"][kind] > 0  # the kind is in the labels
+    assert precision(dev, kind) >= 0.9
+
+
+def test_overfitting_recall_at_least_0_8(dev):
+    assert recall(dev, "overfitting") >= 0.8
+
+
+def test_every_file_scored_only_where_labellers_agree(dev):
+    assert dev["files"] == 74
+    assert dev["used"] <= dev["same_verdict"] <= dev["files"]
