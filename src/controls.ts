@@ -5,7 +5,9 @@
  */
 
 import type { ExportFormat } from './export';
-import type { Controls } from './options';
+import type { ChartSpec, Controls } from './options';
+import type { ChartPlan, Payload } from './payload';
+import { xAxisProblem } from './transform';
 import type { PanelSettings, XAxisMode } from './settings';
 
 /** A new panel's controls start from the settings. */
@@ -38,6 +40,31 @@ export interface Toolbar {
     /** The panel's charts, for the chart picker. */
     charts: ChartChoice[];
   }): void;
+}
+
+/** What the toolbar reflects of a panel's data and its drawn charts. */
+export function toolbarState(
+  payload: Payload,
+  controls: Controls,
+  specs: ChartSpec[],
+  choices: { plan: ChartPlan; visible: boolean }[]
+): Parameters<Toolbar['update']>[0] {
+  return {
+    controls,
+    logProblem: specs.find(spec => spec.logProblem)?.logProblem ?? null,
+    xProblems: {
+      epoch: null,
+      step: xAxisProblem(payload.runs, 'step'),
+      time: xAxisProblem(payload.runs, 'time')
+    },
+    hasBatches: payload.runs.some(run => run.batches !== null),
+    charts: choices.map(({ plan, visible }) => ({
+      family: plan.family,
+      title: plan.title,
+      visible,
+      group: plan.group
+    }))
+  };
 }
 
 export interface ChartChoice {

@@ -12,7 +12,7 @@ import { Widget } from '@lumino/widgets';
 
 import { CompareMenu } from './compareMenu';
 import { ComparisonView } from './comparisonView';
-import { controlsFrom, createToolbar, Toolbar } from './controls';
+import { controlsFrom, createToolbar, Toolbar, toolbarState } from './controls';
 import { ECharts, loadECharts } from './echarts';
 import { ExportFormat, exportFile, renderPicture } from './export';
 import { renderComparisonHeader, renderHeader } from './header';
@@ -24,7 +24,6 @@ import { buildCharts, chartChoices, Controls } from './options';
 import { Payload, validatePayload } from './payload';
 import { DEFAULT_SETTINGS, PanelSettings } from './settings';
 import { readTheme } from './theme';
-import { xAxisProblem } from './transform';
 import { xExtent } from './zoom';
 
 export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
@@ -172,22 +171,7 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
         // Only the first drawing may animate; updates must not flicker.
         animation: settings.animation && this._charts.size === 0
       });
-      this._tools.update({
-        controls: this._controls,
-        logProblem: specs.find(spec => spec.logProblem)?.logProblem ?? null,
-        xProblems: {
-          epoch: null,
-          step: xAxisProblem(payload.runs, 'step'),
-          time: xAxisProblem(payload.runs, 'time')
-        },
-        hasBatches: payload.runs.some(run => run.batches !== null),
-        charts: choices.map(({ plan, visible }) => ({
-          family: plan.family,
-          title: plan.title,
-          visible,
-          group: plan.group
-        }))
-      });
+      this._tools.update(toolbarState(payload, this._controls, specs, choices));
       // A snapshot of layer distributions has no curves to control.
       this._tools.node.hidden = choices.length === 0;
       const lastX =
