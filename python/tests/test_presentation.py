@@ -10,6 +10,7 @@ from conftest import history_fixtures
 from fixture_runs import run_from_fixture
 
 import traincurves as tc
+from traincurves import presentation
 from traincurves.payload import MIME_TYPE, bundle
 from traincurves.presentation import duration, number, run_text
 
@@ -117,3 +118,20 @@ def test_picture_and_panel_agree_on_runs_stopped_on_nan_and_on_snapshots():
     snapshot.finish()
     shown = bundle([snapshot], static=True)
     assert header_of(shown[SVG]).startswith("finished · layer snapshot")
+
+
+def test_a_long_list_of_metrics_leads_with_the_loss_and_the_focus(shell):
+    names = ["loss", "val_loss", "accuracy", "val_accuracy", "dice", "val_dice"]
+    history = {name: [1.0, 0.8, 0.6] for name in names + [f"iou_{k}" for k in range(6)]}
+    plans = {c["family"]: c for c in presentation.charts(history)}
+    # more than 8 metrics: the loss and, by default, the first accuracy-like
+    assert [f for f, c in plans.items() if c["key"]] == ["loss", "accuracy"]
+    assert plans["iou_*"]["metrics"][0]["member"] == "0"
+    named = {c["family"]: c for c in presentation.charts(history, focus="val_dice")}
+    assert [f for f, c in named.items() if c["key"]] == ["loss", "dice"]
+
+    tc.show(history, name="seg", focus="val_dice")
+    shown = shell.messages[-1]["data"][MIME_TYPE]["charts"]
+    assert [c["family"] for c in shown if c["key"]] == ["loss", "dice"]
+    with pytest.raises(ValueError, match="focus='val_f1': no run logged"):
+        tc.show(history, focus="val_f1")

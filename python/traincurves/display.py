@@ -13,6 +13,7 @@ def show(
     keep: bool = False,
     *,
     static: bool | None = None,
+    focus: str | None = None,
 ) -> None:
     """Display a training panel for ``obj`` in the cell's output.
 
@@ -21,13 +22,20 @@ def show(
     ``tc.load_all`` reads (every run it holds is shown on the panel). The
     run is kept by name for ``tc.compare``; ``keep=True`` keeps an earlier run of the same name as
     ``name (2)``. ``static=False`` leaves out the static picture of the panel
-    (default: ``tc.configure(static=...)``). Outside a notebook frontend (a
+    (default: ``tc.configure(static=...)``). ``focus`` names the metric that
+    matters most (default: the first accuracy-like one): with the loss, its
+    chart and values lead the panel. Outside a notebook frontend (a
     script, IPython in a terminal) it prints the text summary. Returns
     ``None``, so a ``tc.show(...)`` on a cell's last line renders once.
     """
     from .terminal import frontend
 
     runs = as_runs(obj, name)
+    if focus is not None and not any(focus in run for run in runs):
+        logged = sorted({m for run in runs for m in run})
+        raise ValueError(
+            f"focus={focus!r}: no run logged that metric; logged: {', '.join(logged)}"
+        )
     for run in runs:
         run.register(keep)
     if not frontend():
@@ -39,9 +47,13 @@ def show(
         return
     from IPython.display import display
 
+    from .metrics import direction
     from .payload import bundle
 
-    display(bundle(runs, static=static), raw=True)
+    chosen = (
+        None if focus is None else {"metric": focus, "mode": direction(focus) or "max"}
+    )
+    display(bundle(runs, static=static, focus=chosen), raw=True)
 
 
 def distributions(

@@ -274,7 +274,6 @@ def payload(
         for run in data["runs"]
         for name in [*run["metrics"], *((run["batches"] or {}).get("metrics") or {})]
     )
-    data["charts"] = charts(n for n in names if not metrics or n in metrics)
     colors = run_colors(data["runs"])
     for run in data["runs"]:
         run["color"] = colors[run["id"]]
@@ -282,6 +281,10 @@ def payload(
         if focus is not None and focus["mode"] != direction(focus["metric"]):
             _best_by(data["runs"], runs, focus)
         rank_comparison(data, highlight, focus)
+    # The focus metric's chart is a key chart: its metrics lead the header.
+    named = (data.get("focus") or focus or {}).get("metric")
+    data["charts"] = charts((n for n in names if not metrics or n in metrics), named)
+    if len(runs) > 1:
         fit_comparison(data, runs, cap)
     kernel = session_id()
     if kernel is not None and any(run.status == "running" for run in runs):

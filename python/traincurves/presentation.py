@@ -123,7 +123,7 @@ def _first(events: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
     )
 
 
-def charts(names: Iterable[str]) -> list[dict[str, Any]]:
+def charts(names: Iterable[str], focus: str | None = None) -> list[dict[str, Any]]:
     """The panel's charts, in order, each with its metrics and their split.
 
     One chart per metric family (``loss`` and ``val_loss``); families that
@@ -132,7 +132,8 @@ def charts(names: Iterable[str]) -> list[dict[str, Any]]:
     member in its own colour. Loss first (read it first, with the metrics
     beside it), then the others as logged, then the system group (schedules,
     gradient norms, throughput). ``key`` charts are the loss and the focus
-    metric (the first accuracy-like one); their metrics lead the header, the
+    metric (``focus``: the one the user named, else the first accuracy-like
+    one); their metrics lead the header, the
     rest of a long list is folded away. ``shown``: drawn by default, at most
     ``SHOWN_CHARTS``; the panel's metric picker shows the others.
     """
@@ -181,7 +182,13 @@ def charts(names: Iterable[str]) -> list[dict[str, Any]]:
             }
         )
     plans.sort(key=lambda plan: _rank(plan["family"]))
-    focus = next(
+    named = next(
+        (p["family"] for p in plans for m in p["metrics"] if m["name"] == focus),
+        None,
+    )
+    # A loss named as the focus is a key chart already: then the first
+    # accuracy-like metric is the other one.
+    focus = (named if named != "loss" else None) or next(
         (
             p["family"]
             for p in plans
