@@ -33,6 +33,7 @@ export class ComparisonView {
       changed: runId => {
         this.table.mark(runId);
         this.bar.show(runId);
+        this.params.mark(runId);
       }
     });
     const hover = (runId: string | null) => this._hover.set(runId);

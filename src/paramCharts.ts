@@ -97,6 +97,32 @@ export class ParamCharts {
     this._charts.resize();
   }
 
+  /**
+   * Highlight one run's line and point (null: none), as hovering a curve
+   * or a table row does: ECharts' own emphasis, no new option.
+   */
+  mark(runId: string | null): void {
+    if (runId === this._marked) {
+      return;
+    }
+    this._marked = runId;
+    for (const [key, chart] of this._byKey) {
+      if (chart.isDisposed()) {
+        continue;
+      }
+      chart.dispatchAction({ type: 'downplay', seriesIndex: 0 });
+      const runs = key === 'scatter' ? this._scattered : this._runs;
+      const index = runId === null ? -1 : runs.findIndex(r => r.id === runId);
+      if (index >= 0) {
+        chart.dispatchAction({
+          type: 'highlight',
+          seriesIndex: 0,
+          dataIndex: index
+        });
+      }
+    }
+  }
+
   dispose(): void {
     this._charts.dispose();
   }
@@ -122,6 +148,7 @@ export class ParamCharts {
   }
 
   private _watch(chart: EChartsType, key: string): void {
+    this._byKey.set(key, chart);
     chart.on('mouseover', (event: unknown) => {
       const { dataIndex } = event as { dataIndex?: number };
       const runs = key === 'scatter' ? this._scattered : this._runs;
@@ -156,5 +183,7 @@ export class ParamCharts {
   private _runs: RunPayload[] = [];
   private _scattered: RunPayload[] = [];
   private _xKeys = '';
+  private _marked: string | null = null;
+  private readonly _byKey = new Map<string, EChartsType>();
   private _redraw: (() => void) | null = null;
 }

@@ -11,6 +11,8 @@ export interface FakeChart {
   group?: string;
   resized: number;
   disposed: boolean;
+  /** Every action dispatched (highlight, downplay), in order. */
+  actions: unknown[];
   /** Send the chart an event, as a user's action would. */
   emit(event: string, payload: unknown): void;
 }
@@ -32,6 +34,7 @@ export function fakeECharts(): {
         merges: [],
         resized: 0,
         disposed: false,
+        actions: [],
         emit: (event, payload) => handlers.get(event)?.(payload)
       };
       charts.push(chart);
@@ -48,6 +51,8 @@ export function fakeECharts(): {
         dispose: () => {
           chart.disposed = true;
         },
+        isDisposed: () => chart.disposed,
+        dispatchAction: (action: unknown) => chart.actions.push(action),
         resize: () => {
           chart.resized++;
         },

@@ -6,6 +6,7 @@ import type { LineSeriesOption } from 'echarts';
 import { colorScale, colorTicks, COLOR_MAP, mapColor } from '../src/colorBy';
 import { groupFindings, renderFindingGroups } from '../src/findings';
 import { buildCharts } from '../src/options';
+import { ParamCharts } from '../src/paramCharts';
 import { parallelOption, scatterOption, sweepAxes } from '../src/params';
 import { Payload, validatePayload } from '../src/payload';
 import {
@@ -20,6 +21,7 @@ import { sweepScene } from '../src/sweepScene';
 import { FAINT, nearestCurve } from '../src/sweepSeries';
 import { renderTable } from '../src/table';
 import { LIGHT_THEME } from '../src/theme';
+import { fakeECharts } from './fakeECharts';
 import { sweepPayload } from './sweepPayload';
 
 const palette = LIGHT_THEME.runPalette;
@@ -327,5 +329,32 @@ describe('the run table of a sweep', () => {
     expect(ticked).toEqual([[rows[0].dataset.runId, false]]);
     const titles = [...table.querySelectorAll('th')].map(th => th.textContent);
     expect(titles).toContain('findings');
+  });
+});
+
+describe('the params charts follow the run highlighted elsewhere', () => {
+  it('highlight its line and its point, and let go of the last one', () => {
+    const fake = fakeECharts();
+    const params = new ParamCharts({
+      brush: () => undefined,
+      hover: () => undefined
+    });
+    const scene = sweepScene(sweep, NO_FILTER, null, palette);
+    params.update(fake.echarts, sweep, scene, LIGHT_THEME, 280);
+    expect(fake.charts).toHaveLength(2);
+    const run = sweep.runs[7];
+    params.mark(run.id);
+    for (const chart of fake.charts) {
+      expect(chart.actions).toEqual([
+        { type: 'downplay', seriesIndex: 0 },
+        { type: 'highlight', seriesIndex: 0, dataIndex: 7 }
+      ]);
+    }
+    params.mark(null);
+    for (const chart of fake.charts) {
+      expect(chart.actions.slice(2)).toEqual([
+        { type: 'downplay', seriesIndex: 0 }
+      ]);
+    }
   });
 });
