@@ -37,7 +37,11 @@ export interface BuildOptions {
   colors?: Map<string, string>;
   /** A comparison of many runs: which are drawn, and which strongly. */
   sweep?: SweepLook;
+  /** The panel's charts as `chartChoices` made them, when the caller has. */
+  choices?: ChartChoices;
 }
+
+type ChartChoices = { plan: ChartPlan; visible: boolean }[];
 
 /** How a sweep's curves are drawn (sweep.ts decides the sets). */
 export interface SweepLook {
@@ -74,7 +78,7 @@ export const RAW: Controls = {
 export function chartChoices(
   payload: Payload,
   controls: Controls
-): { plan: ChartPlan; visible: boolean }[] {
+): ChartChoices {
   return planCharts(payload.charts, payload.runs, payload.view.metrics).map(
     plan => ({ plan, visible: controls.charts[plan.family] ?? plan.shown })
   );
@@ -529,7 +533,8 @@ export function buildCharts(payload: Payload, opts: BuildOptions): ChartSpec[] {
   // Batch curves have no per-batch time; their change per epoch means nothing.
   const showBatches =
     controls.batches && controls.xAxis !== 'time' && !controls.delta;
-  const drawn = chartChoices(payload, controls).filter(c => c.visible);
+  const choices = opts.choices ?? chartChoices(payload, controls);
+  const drawn = choices.filter(c => c.visible);
   return drawn.map(({ plan: chart }) => {
     const { family } = chart;
     const metrics = chart.metrics.map(m => m.name);

@@ -162,6 +162,8 @@ export class TrainCurvesPanel extends Widget implements IRenderMime.IRenderer {
         findings: settings.diagnosis,
         maxPoints: settings.maxPoints,
         colors: scene.colors,
+        // planned once a drawing: the toolbar's picker lists the same
+        choices,
         sweep: scene.sweep
           ? {
               drawn: new Set(scene.drawn.map(run => run.id)),

@@ -10,6 +10,35 @@ from IPython.core.displaypub import DisplayPublisher
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
 FIXTURES = Path(__file__).resolve().parents[2] / "test" / "fixtures"
+
+# Python source that builds the small digits model (scikit-learn's bundled
+# data, no download), for the processes tests start: kernels, scripts,
+# executed notebooks. It defines x, y and digits_model().
+KERAS_DIGITS = """
+import keras
+import traincurves as tc
+from sklearn.datasets import load_digits
+
+x, y = load_digits(return_X_y=True)
+x = (x / 16.0).astype("float32")
+
+
+def digits_model():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [
+            keras.Input((64,)),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dense(10),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-2),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return model
+"""
 sys.path.insert(0, str(FIXTURES))
 
 

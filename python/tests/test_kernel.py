@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import KERAS_DIGITS
 
 import traincurves as tc
 from traincurves.payload import MIME_TYPE
@@ -50,31 +51,6 @@ def wait_for_interrupt():
         time.sleep(0.05)
 """
 
-KERAS_SETUP = """
-import keras
-import traincurves as tc
-from sklearn.datasets import load_digits
-
-x, y = load_digits(return_X_y=True)
-x = (x / 16.0).astype("float32")
-
-
-def digits_model():
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential(
-        [
-            keras.Input((64,)),
-            keras.layers.Dense(16, activation="relu"),
-            keras.layers.Dense(10),
-        ]
-    )
-    model.compile(
-        optimizer=keras.optimizers.Adam(1e-2),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
-    )
-    return model
-"""
 
 LIGHTNING_SETUP = """
 import lightning.pytorch as pl
@@ -356,7 +332,7 @@ def kernel(kernel_process):
 
 
 def test_keras_fit_failing_in_a_cell_ends_failed(kernel):
-    setup(kernel, KERAS_SETUP, "keras", "sklearn")
+    setup(kernel, KERAS_DIGITS, "keras", "sklearn")
     msg_id = kernel.start(
         """
         class Boom(keras.callbacks.Callback):
@@ -386,7 +362,7 @@ def test_keras_fit_failing_in_a_cell_ends_failed(kernel):
 
 
 def test_keras_fit_interrupted_ends_interrupted(kernel):
-    setup(kernel, KERAS_SETUP, "keras", "sklearn")
+    setup(kernel, KERAS_DIGITS, "keras", "sklearn")
     msg_id = kernel.start(
         """
         class Wait(keras.callbacks.Callback):

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import KERAS_DIGITS
 
 import traincurves as tc
 from traincurves.payload import MIME_TYPE
@@ -19,24 +20,7 @@ nbclient = pytest.importorskip("nbclient")
 SOURCE = Path(tc.__file__).resolve().parents[1]
 
 CELLS = [
-    """
-import keras
-import traincurves as tc
-from sklearn.datasets import load_digits
-
-x, y = load_digits(return_X_y=True)
-x = (x / 16.0).astype("float32")
-keras.utils.set_random_seed(0)
-model = keras.Sequential(
-    [keras.Input((64,)), keras.layers.Dense(16, activation="relu"),
-     keras.layers.Dense(10)]
-)
-model.compile(
-    optimizer="adam",
-    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-    metrics=["accuracy"],
-)
-""",
+    KERAS_DIGITS + "model = digits_model()\n",
     """
 model.fit(
     x[:400], y[:400], validation_data=(x[400:600], y[400:600]),

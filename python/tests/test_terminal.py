@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import KERAS_DIGITS
 
 import traincurves as tc
 from traincurves.payload import MIME_TYPE
@@ -122,29 +123,16 @@ def test_keras_liveplot_in_a_piped_script(tmp_path):
     pytest.importorskip("sklearn")
     output = piped(
         tmp_path,
-        """
-        import keras
-        import traincurves as tc
-        from sklearn.datasets import load_digits
-
-        x, y = load_digits(return_X_y=True)
-        x = (x / 16.0).astype("float32")
-        keras.utils.set_random_seed(0)
-        model = keras.Sequential(
-            [keras.Input((64,)), keras.layers.Dense(16, activation="relu"),
-             keras.layers.Dense(10)]
-        )
-        model.compile(
-            optimizer="adam",
-            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-            metrics=["accuracy"],
-        )
-        model.fit(
-            x[:400], y[:400], validation_data=(x[400:600], y[400:600]),
-            epochs=5, batch_size=100, verbose=0,
-            callbacks=[tc.LivePlot(name="digits", every=0)],
-        )
-        """,
+        KERAS_DIGITS
+        + textwrap.dedent(
+            """
+            digits_model().fit(
+                x[:400], y[:400], validation_data=(x[400:600], y[400:600]),
+                epochs=5, batch_size=100, verbose=0,
+                callbacks=[tc.LivePlot(name="digits", every=0)],
+            )
+            """
+        ),
     )
     no_payload(output)
     lines = output.splitlines()

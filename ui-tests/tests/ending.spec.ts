@@ -1,6 +1,8 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 
+import { DIGITS_MODEL } from './helpers';
+
 // Galata's kernel tracking proxies POST /api/kernels/* and reads a JSON
 // body, which an interrupt's empty answer does not have; the sessions it
 // tracks still shut their kernels down after each test.
@@ -8,15 +10,7 @@ test.use({ autoGoto: true, kernels: null });
 
 // A Keras fit slow enough to be stopped mid-run: 0.3 s an epoch of 200.
 const SLOW_FIT = [
-  'import os, time',
-  'os.environ.setdefault("KERAS_BACKEND", "torch")',
-  'import keras, traincurves as tc',
-  'from sklearn.datasets import load_digits',
-  'x, y = load_digits(return_X_y=True)',
-  'x = (x / 16.0).astype("float32")',
-  'keras.utils.set_random_seed(0)',
-  'model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(10)])',
-  'model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])',
+  ...DIGITS_MODEL,
   'slow = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: time.sleep(0.3))',
   'model.fit(x[:1200], y[:1200], validation_data=(x[1200:], y[1200:]), epochs=200, verbose=0, callbacks=[tc.LivePlot(name="slow"), slow])'
 ].join('\n');

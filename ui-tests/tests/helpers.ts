@@ -99,3 +99,20 @@ export function savedPanelNotebook(
     ]
   });
 }
+
+/**
+ * Python lines (one statement each: the cell editor would indent the lines
+ * after a block) that build the small digits model as `model`, with x and
+ * y: scikit-learn's bundled data, nothing downloaded.
+ */
+export const DIGITS_MODEL = [
+  'import os, time',
+  'os.environ.setdefault("KERAS_BACKEND", "torch")',
+  'import keras, traincurves as tc',
+  'from sklearn.datasets import load_digits',
+  'x, y = load_digits(return_X_y=True)',
+  'x = (x / 16.0).astype("float32")',
+  'keras.utils.set_random_seed(0)',
+  'model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(10)])',
+  'model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])'
+];

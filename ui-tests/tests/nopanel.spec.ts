@@ -1,5 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 
+import { DIGITS_MODEL } from './helpers';
+
 /**
  * JupyterLab with the traincurves extension disabled (the "nopanel" project
  * of playwright.config.js: its server's page_config.json disables it), a
@@ -11,17 +13,7 @@ test.use({ autoGoto: true });
 
 // One line each: the cell editor would indent the lines after a block.
 const TRAINING = [
-  'import os',
-  'import time',
-  'os.environ.setdefault("KERAS_BACKEND", "torch")',
-  'import keras',
-  'import traincurves as tc',
-  'from sklearn.datasets import load_digits',
-  'x, y = load_digits(return_X_y=True)',
-  'x = (x / 16.0).astype("float32")',
-  'keras.utils.set_random_seed(0)',
-  'model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(64, activation="relu"), keras.layers.Dense(10)])',
-  'model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])',
+  ...DIGITS_MODEL,
   // Epochs of at least 0.4 s: a fit of several seconds on any machine.
   'slow = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: time.sleep(0.4))',
   'model.fit(x[:1000], y[:1000], validation_data=(x[1000:], y[1000:]), epochs=15, batch_size=64, verbose=0, callbacks=[tc.LivePlot(name="nopanel"), slow]);'

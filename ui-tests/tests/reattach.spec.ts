@@ -1,5 +1,7 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
+import { DIGITS_MODEL } from './helpers';
+
 // Galata's kernel tracking proxies POST /api/kernels/* (see ending.spec.ts);
 // the sessions it tracks still shut their kernels down after each test.
 test.use({ autoGoto: true, kernels: null });
@@ -11,15 +13,7 @@ const EPOCHS = 8;
 // creates the file when the reloaded page is ready, so the run grows after
 // the reload however slow the machine is.
 const GATED_FIT = [
-  'import os, time',
-  'os.environ.setdefault("KERAS_BACKEND", "torch")',
-  'import keras, traincurves as tc',
-  'from sklearn.datasets import load_digits',
-  'x, y = load_digits(return_X_y=True)',
-  'x = (x / 16.0).astype("float32")',
-  'keras.utils.set_random_seed(0)',
-  'model = keras.Sequential([keras.Input((64,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(10)])',
-  'model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])',
+  ...DIGITS_MODEL,
   'def gate(epoch, logs):',
   '    time.sleep(0.2)',
   '    while epoch == 2 and not os.path.exists("go"):',

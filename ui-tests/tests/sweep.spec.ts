@@ -1,61 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
-import * as fs from 'fs';
-import * as path from 'path';
 
-import { sweepPayload } from '../../test/sweepPayload';
-
-const FIXTURE = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'test',
-  'fixtures',
-  'comparisons',
-  'sweep_200.json'
-);
-
-/** The 200-run sweep the Python side writes; built here until it exists. */
-function sweep(): unknown {
-  return fs.existsSync(FIXTURE)
-    ? JSON.parse(fs.readFileSync(FIXTURE, 'utf-8')).payload
-    : sweepPayload({ count: 200 });
-}
-
-/** A saved notebook showing the sweep: no kernel needed. */
-function sweepNotebook(): string {
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    // A kernel, so that JupyterLab does not ask which one to start.
-    metadata: {
-      kernelspec: {
-        name: 'python3',
-        display_name: 'Python 3',
-        language: 'python'
-      }
-    },
-    cells: [
-      {
-        cell_type: 'code',
-        id: 'sweep',
-        execution_count: 1,
-        metadata: {},
-        source: 'tc.compare(*study_runs)',
-        outputs: [
-          {
-            output_type: 'display_data',
-            metadata: {},
-            data: {
-              'application/vnd.traincurves.v1+json': sweep(),
-              'text/plain': 'traincurves comparison of 200 runs'
-            }
-          }
-        ]
-      }
-    ]
-  });
-}
+import { savedPanelNotebook } from './helpers';
 
 /** Times of mouse moves: from the event to the end of the next frame. */
 async function timeMoves(page: Page): Promise<void> {
@@ -82,7 +28,7 @@ test.describe('a sweep of 200 runs', () => {
   test.beforeEach(async ({ page, tmpPath }) => {
     await page.setViewportSize({ width: 1300, height: 1500 });
     await page.contents.uploadContent(
-      sweepNotebook(),
+      savedPanelNotebook('comparisons/sweep_200', { kernel: true }),
       'text',
       `${tmpPath}/sweep.ipynb`
     );
