@@ -11,23 +11,70 @@ import type { ChartPlan, Placement, RunPayload, Split } from './payload';
 const VALIDATION = /^(val|valid|validation|eval)[_/]/i;
 const TRAIN = /^(train|training)[_/]/i;
 const TEST = /^test[_/]/i;
+const PREFIXES: [RegExp, Split][] = [
+  [VALIDATION, 'validation'],
+  [TRAIN, 'train'],
+  [TEST, 'test']
+];
+// Split words anywhere in a name with no split prefix: `Train Loss`,
+// `ValAcc`, `reg_val_loss` (a Keras output named `reg`).
+const SPLIT_WORDS: Record<string, Split> = {
+  val: 'validation',
+  valid: 'validation',
+  validation: 'validation',
+  eval: 'validation',
+  test: 'test',
+  train: 'train',
+  training: 'train'
+};
+
+/**
+ * [split, family] of a metric, as `metrics.role` reads it in Python: a split
+ * prefix first, the rest kept as written; else a split word anywhere (`dev`
+ * only leading); a bare split word has the family `''`.
+ */
+export function roleOf(name: string): [Split, string] {
+  for (const [prefix, split] of PREFIXES) {
+    const rest = name.replace(prefix, '');
+    if (rest !== name) {
+      return [split, rest];
+    }
+  }
+  const words = name
+    .replace(/(?<=[a-z0-9])(?=[A-Z])/g, '_')
+    .split(/[\s_/\-.:]+/)
+    .filter(word => word !== '');
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i].toLowerCase();
+    const split = Object.prototype.hasOwnProperty.call(SPLIT_WORDS, word)
+      ? SPLIT_WORDS[word]
+      : i === 0 && word === 'dev'
+        ? 'validation'
+        : null;
+    if (split !== null) {
+      return [split, [...words.slice(0, i), ...words.slice(i + 1)].join('_')];
+    }
+  }
+  return ['train', name];
+}
 
 export function splitOf(name: string): Split {
-  if (VALIDATION.test(name)) {
-    return 'validation';
-  }
-  return TEST.test(name) ? 'test' : 'train';
+  return roleOf(name)[0];
 }
 
 export function familyOf(name: string): string {
-  return name.replace(VALIDATION, '').replace(TRAIN, '').replace(TEST, '');
+  return roleOf(name)[1];
 }
 
 const SCHEDULES = new Set(['lr', 'learning_rate']);
 
 /** Loss first (read it first, with the metrics beside it), schedules last. */
 function rank(family: string): number {
-  return family === 'loss' ? 0 : SCHEDULES.has(family.toLowerCase()) ? 2 : 1;
+  return family.toLowerCase() === 'loss'
+    ? 0
+    : SCHEDULES.has(family.toLowerCase())
+      ? 2
+      : 1;
 }
 
 /** Families in display order, each with its metrics, by the name rules. */
@@ -102,6 +149,10 @@ function planFrom(
       added.push(chart);
     }
     chart.metrics.push({ name, split, member, color });
+  }
+  for (const chart of added.filter(c => c.family === '')) {
+    // bare split names (`train`, `val`) have no family word
+    chart.title = chart.metrics.map(m => m.name).join(' / ');
   }
   // The writer's order stays; charts it did not plan follow, by rank (a
   // stable sort: in order of appearance within a rank).

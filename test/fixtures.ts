@@ -63,3 +63,10 @@ export function invalidPayloads(): {
     fs.readFileSync(path.join(ROOT, 'invalid_payloads.json'), 'utf-8')
   );
 }
+
+/** [name, family, split]: how a metric name is read, on both sides. */
+export function metricNames(): [string, string, string][] {
+  return JSON.parse(
+    fs.readFileSync(path.join(ROOT, 'metric_names.json'), 'utf-8')
+  ).cases;
+}

@@ -1,18 +1,38 @@
 import { familiesOf, familyOf, planCharts, splitOf } from '../src/metrics';
 import { validatePayload } from '../src/payload';
+import { metricNames } from './fixtures';
 
 describe('metric names', () => {
-  it.each([
-    ['loss', 'loss', 'train'],
-    ['val_loss', 'loss', 'validation'],
-    ['val_accuracy', 'accuracy', 'validation'],
-    ['train/acc', 'acc', 'train'],
-    ['validation_f1', 'f1', 'validation'],
-    ['test_loss', 'loss', 'test'],
-    ['value_error', 'value_error', 'train']
-  ])('%s is the %s family, %s split', (name, family, split) => {
-    expect(familyOf(name)).toBe(family);
-    expect(splitOf(name)).toBe(split);
+  // the same list drives python/tests/test_presentation.py
+  it.each(metricNames())(
+    '%s is the %s family, %s split',
+    (name, family, split) => {
+      expect(familyOf(name)).toBe(family);
+      expect(splitOf(name)).toBe(split);
+    }
+  );
+
+  it('puts spelled-out names with their twins, bare split names together', () => {
+    const families = familiesOf(['Train Loss', 'Valid Loss', 'train', 'val']);
+    expect([...families.entries()]).toEqual([
+      ['Loss', ['Train Loss', 'Valid Loss']],
+      ['', ['train', 'val']]
+    ]);
+    const { runs } = validatePayload({
+      version: 1,
+      runs: [
+        {
+          id: 'a',
+          name: 'a',
+          status: 'finished',
+          epochs: [1],
+          metrics: { train: [2], val: [3] }
+        }
+      ]
+    });
+    expect(planCharts(null, runs).map(chart => chart.title)).toEqual([
+      'train / val'
+    ]);
   });
 
   it('orders families loss first and schedules last', () => {

@@ -6,11 +6,12 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import history_fixtures
+from conftest import FIXTURES, history_fixtures
 from fixture_runs import run_from_fixture
 
 import traincurves as tc
 from traincurves import presentation
+from traincurves.metrics import role
 from traincurves.payload import MIME_TYPE, bundle
 from traincurves.presentation import duration, number, run_text
 
@@ -135,3 +136,22 @@ def test_a_long_list_of_metrics_leads_with_the_loss_and_the_focus(shell):
     assert [c["family"] for c in shown if c["key"]] == ["loss", "dice"]
     with pytest.raises(ValueError, match="focus='val_f1': no run logged"):
         tc.show(history, focus="val_f1")
+
+
+NAMES = json.loads((FIXTURES / "metric_names.json").read_text())["cases"]
+
+
+@pytest.mark.parametrize(("name", "family", "split"), NAMES)
+def test_metric_names_read_as_the_extension_reads_them(name, family, split):
+    # the same list drives test/metrics.spec.ts
+    assert role(name) == (split, family)
+
+
+def test_spelled_out_names_share_a_chart_with_their_twins():
+    plans = presentation.charts(["Train Loss", "Valid Loss", "TrainAcc", "ValAcc"])
+    assert [(p["title"], [m["split"] for m in p["metrics"]]) for p in plans] == [
+        ("Loss", ["train", "validation"]),
+        ("Acc", ["train", "validation"]),
+    ]
+    bare = presentation.charts(["train", "val"])
+    assert [(p["family"], p["title"]) for p in bare] == [("", "train / val")]

@@ -434,6 +434,53 @@ def test_json_lines_of_records_with_a_corrupt_line_and_two_runs(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("as_json_string", [False, True])
+def test_str_of_a_history_dict(tmp_path, as_json_string):
+    # str(history.history) written as text, or dumped as a JSON string: both
+    # found in real projects. Read as a literal; nan stays a non-finite value.
+    history = {"loss": [1.0, 0.5, float("nan")], "val_loss": [1.1, 0.7, 0.8]}
+    path = tmp_path / "training_history.json"
+    path.write_text(json.dumps(str(history)) if as_json_string else str(history))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (run,) = tc.load_all(path)
+    assert run.epochs == [0, 1, 2]
+    assert run["loss"][:2] == [1.0, 0.5] and math.isnan(run["loss"][2])
+    assert run["val_loss"] == [1.1, 0.7, 0.8]
+
+
+def test_a_repr_is_never_run(tmp_path):
+    path = tmp_path / "history.json"
+    path.write_text('{"loss": __import__("os").getcwd()}'.replace('"', "'"))
+    with pytest.raises(LoadError, match="not valid JSON"):
+        tc.load_all(path)
+
+
+def test_a_list_of_fit_histories(tmp_path):
+    # histories.append(model.fit(..., epochs=1).history) in a loop: one run
+    calls = [{"loss": [1 - e / 10], "val_loss": [1.2 - e / 10]} for e in range(6)]
+    path = tmp_path / "per_epoch_calls.json"
+    path.write_text(json.dumps(calls))
+    (run,) = tc.load_all(path)
+    assert run.epochs == list(range(6))
+    assert run["loss"] == [c["loss"][0] for c in calls]
+    # several epochs a call (folds, repeats): a run each
+    folds = [{"loss": [1.0, 0.5, 0.3]}, {"loss": [0.9, 0.4]}]
+    path.write_text(json.dumps(folds))
+    runs = tc.load_all(path)
+    assert [(r.epochs, r["loss"]) for r in runs] == [
+        ([0, 1, 2], [1.0, 0.5, 0.3]),
+        ([0, 1], [0.9, 0.4]),
+    ]
+
+
+def test_a_quoted_csv_header_is_still_csv(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text('"epoch","loss"\n0,1.0\n1,0.5\n2,0.3\n')
+    (run,) = tc.load_all(path)
+    assert run["loss"] == [1.0, 0.5, 0.3]
+
+
 def test_content_decides_not_the_name(tmp_path):
     json_named_csv = tmp_path / "history.csv"
     json_named_csv.write_text(json.dumps(HISTORY))

@@ -20,10 +20,11 @@ which is a fact, not a verdict).
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import asdict, dataclass, field
 from statistics import median
 from typing import Any
+
+from .metrics import role, words
 
 ADVICE = {
     "nonfinite": "check the inputs for NaN/inf, lower the learning rate, clip gradients",
@@ -106,31 +107,12 @@ class Thresholds:
 
 # -- Reading metric names ---------------------------------------------------
 
-_SPLITS = {
-    "val": "validation",
-    "valid": "validation",
-    "validation": "validation",
-    "eval": "validation",
-    "dev": "validation",
-    "test": "test",
-    "train": "train",
-    "training": "train",
-}
-
-
-def _tokens(name: str) -> list[str]:
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
-    return [t for t in re.split(r"[\s_/\-.:]+", spaced.lower()) if t]
-
 
 def _role(name: str) -> tuple[str, str]:
-    """(split, base): ``reg_val_loss`` -> (validation, reg_loss),
-    ``TrainLoss`` -> (train, loss), ``val`` -> (validation, "")."""
-    tokens = _tokens(name)
-    for i, token in enumerate(tokens):
-        if token in _SPLITS:
-            return _SPLITS[token], "_".join(tokens[:i] + tokens[i + 1 :])
-    return "train", "_".join(tokens)
+    """(split, base) by the panel's reading of names (``metrics.role``),
+    the base in lower-case words: ``TrainLoss`` -> (train, loss)."""
+    part, fam = role(name)
+    return part, "_".join(w.lower() for w in words(fam))
 
 
 def _is_loss(base: str) -> bool:

@@ -158,7 +158,8 @@ def charts(names: Iterable[str], focus: str | None = None) -> list[dict[str, Any
             plans.append(
                 {
                     "family": name,
-                    "title": name,
+                    # bare split names (``train``, ``val``) have no family word
+                    "title": name or " / ".join(members),
                     "metrics": [{"name": m, "split": split(m)} for m in members],
                 }
             )
@@ -188,7 +189,7 @@ def charts(names: Iterable[str], focus: str | None = None) -> list[dict[str, Any
     )
     # A loss named as the focus is a key chart already: then the first
     # accuracy-like metric is the other one.
-    focus = (named if named != "loss" else None) or next(
+    focus = (named if _rank(named or "") != 0 else None) or next(
         (
             p["family"]
             for p in plans
@@ -200,7 +201,7 @@ def charts(names: Iterable[str], focus: str | None = None) -> list[dict[str, Any
     )
     every = len(names) <= HEADER_METRICS
     for plan in plans:
-        plan["key"] = every or plan["family"] in ("loss", focus)
+        plan["key"] = every or _rank(plan["family"]) == 0 or plan["family"] == focus
         if _rank(plan["family"]) == 2:
             plan["group"] = "system"
     shown = [p for p in plans if p["key"]] + [p for p in plans if not p["key"]]
@@ -223,7 +224,7 @@ _MEMBER = re.compile(r"^(.+?)([_/.-])([^_/.-]+)$")
 
 
 def _rank(name: str) -> int:
-    if name == "loss":
+    if name.lower() == "loss":
         return 0
     return 2 if _SYSTEM.match(name) else 1
 

@@ -10,6 +10,12 @@
   one record per line (JSON Lines).
 - pandas' ``DataFrame.to_json`` in its ``columns``, ``index``, ``records``,
   ``split`` and ``table`` layouts.
+- A list of ``History.history`` dicts, one per ``fit`` call: one-epoch calls
+  (``fit(epochs=1)`` in a loop) are the epochs of one run; longer ones are
+  runs of their own (folds, repeats).
+- ``str(history.history)``: Python's repr of the dict, as the file's text or
+  as a JSON string (``json.dump(str(history.history), f)``). It is read as a
+  literal, never run.
 
 Metric lists shorter than the run follow Keras' ``validation_freq`` when
 they fit one; any other short list is placed from the first epoch, with a
@@ -19,7 +25,9 @@ a new run).
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -37,19 +45,32 @@ def sniff(path: Path) -> bool:
     if not path.is_file():
         return False
     text = head_text(path)
-    return text is not None and text.lstrip()[:1] in ("{", "[")
+    # '"{': a repr dumped as a JSON string (a quoted CSV header starts '"e')
+    return text is not None and (
+        text.lstrip()[:1] in ("{", "[") or text.lstrip()[:2] in ('"{', '"[')
+    )
 
 
 def parse(path: Path, text: str) -> tuple[Any, list[int] | None, list[str]]:
     """The document; for JSON Lines, the list of records, their lines and
     notes on the lines left out."""
     try:
-        return json.loads(text), None, []
+        data = json.loads(text)
     except json.JSONDecodeError as error:
+        data = _python_literal(text)
+        if data is not None:
+            return data, None, []
         if error.msg != "Extra data":
             raise LoadError(
                 path, f"not valid JSON ({error.msg})", error.lineno
             ) from None
+    else:
+        if not isinstance(data, str):
+            return data, None, []
+        inner = _python_literal(data)
+        if inner is None:
+            raise LoadError(path, "holds a single JSON string, not a log")
+        return inner, None, []
     records: list[Any] = []
     lines: list[int] = []
     bad: list[int] = []
@@ -75,6 +96,42 @@ def parse(path: Path, text: str) -> tuple[Any, list[int] | None, list[str]]:
         )
         notes.append(f"lines that are not JSON objects ({shown})")
     return records, lines, notes
+
+
+# Python writes non-finite floats as bare words, which are no literals.
+_NONFINITE_WORDS = re.compile(r"(?<![\w'\"])(nan|inf|-inf)(?![\w'\"])")
+
+
+def _python_literal(text: str) -> Any:
+    """A dict or list written with ``repr``/``str`` (``{'loss': [0.5]}``),
+    or None. ``ast.literal_eval`` evaluates literals only."""
+    if text.lstrip()[:1] not in ("{", "["):
+        return None
+    quoted = _NONFINITE_WORDS.sub(lambda m: repr(m[1]), text)
+    try:
+        value = ast.literal_eval(quoted.strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return value if isinstance(value, (Mapping, list)) else None
+
+
+def _histories(records: list[Any]) -> list[Any] | None:
+    """Per-epoch records from a list of ``History.history`` dicts (every
+    value a list); None when the records are not that."""
+    lengths = set()
+    for record in records:
+        values = list(record.values())
+        if not values or not all(isinstance(v, list) for v in values):
+            return None
+        lengths.update(map(len, values))
+    if lengths == {1}:  # fit(epochs=1) in a loop: one run
+        return [{k: v[0] for k, v in r.items()} for r in records]
+    # several epochs a call: each call is a run; its epochs restart at 1
+    return [
+        {"epoch": i + 1, **{k: v[i] for k, v in r.items() if i < len(v)}}
+        for r in records
+        for i in range(max(map(len, r.values())))
+    ]
 
 
 def _flat(record: Mapping[str, Any], prefix: str, out: dict, dropped: set) -> None:
@@ -230,6 +287,8 @@ def table(path: Path, data: Any, lines: list[int] | None, notes: list[str]) -> T
             return table(path, ordered, None, notes)
         return _from_dict(path, data, notes)
     if isinstance(data, list):
+        if _records(data) and (epochs := _histories(data)) is not None:
+            return table(path, epochs, None, notes)
         if _records(data):
             found, dropped = _from_records(
                 path, data, list(lines or [None] * len(data))
