@@ -164,3 +164,17 @@ def test_the_demo_run_gets_no_problem_finding(digits):
         verbose=0,
     )
     assert tc.diagnose(history) == []
+
+
+@pytest.mark.parametrize(
+    ("train", "val"),
+    [("loss", "val_loss"), ("Train Loss", "Valid Loss"), ("reg_loss", "reg_val_loss")],
+)
+def test_twins_are_paired_however_they_are_spelled(train, val):
+    # names as real logs spell them (metrics.role): the panel puts each pair
+    # on one chart, and the diagnosis reads the same pair
+    falls = [1.0 / (1 + e) for e in range(20)]
+    rises = [0.8 - 0.05 * e for e in range(8)] + [0.45 + 0.04 * e for e in range(12)]
+    run = tc.Run.from_history({train: falls, val: rises}, name="spelled")
+    (finding,) = [f for f in tc.diagnose(run) if f.kind == "overfitting"]
+    assert finding.metric == val
