@@ -178,3 +178,84 @@ def test_twins_are_paired_however_they_are_spelled(train, val):
     run = tc.Run.from_history({train: falls, val: rises}, name="spelled")
     (finding,) = [f for f in tc.diagnose(run) if f.kind == "overfitting"]
     assert finding.metric == val
+
+
+def kinds_of(history):
+    return [f.kind for f in tc.diagnose(history)]
+
+
+def test_one_bad_batch_that_recovers_is_not_instability():
+    # a long run's tail: one spike, then back below where it was
+    loss = [0.03 - 0.0005 * i for i in range(25)] + [0.34, 0.06, 0.03, 0.018, 0.012]
+    assert "unstable" not in kinds_of({"loss": loss})
+    # (one that stays up is: test_a_converged_loss_wobbling_near_zero_...)
+
+
+def test_setbacks_need_progress_to_give_back():
+    # a loss that never fell (it rose, then wobbled) gives nothing back
+    rising = [2.3, 2.8, 3.2, 2.6, 3.2, 2.7, 3.0, 3.4, 4.0, 2.8, 4.0, 2.9]
+    assert "unstable" not in kinds_of({"loss": rising})
+    # nor does one that barely moved: its wobble is noise around its level
+    flat = [1.393, 1.383, 1.379, 1.374, 1.364, 1.375, 1.379, 1.372, 1.381, 1.373]
+    assert "unstable" not in kinds_of({"loss": flat})
+    # a policy-gradient loss lives below zero: no progress to measure
+    reinforce = [-19.0, -23.0, -99.0, -24.0, -26.0, -12.0, -23.0, -34.0, -77.0]
+    assert "unstable" not in kinds_of({"loss": reinforce})
+
+
+def test_train_far_above_a_validation_loss_of_zero_is_not_a_blow_up():
+    train = [8.4, 1.3, 0.6, 0.3, 0.25, 0.2, 0.3, 0.15, 0.2, 0.1]
+    test = [1.4, 0.5, 1e-9, 2e-9, 0.0, 0.0, 1e-8, 0.0, 3e-9, 0.0]
+    assert "unstable" not in kinds_of({"loss": train, "test_loss": test})
+    # a validation loss with a level of its own makes the ratio mean something
+    assert "unstable" in kinds_of(
+        {"loss": [3e13, 5e12, 1.6e12], "val_loss": [105.0, 102.0, 99.0]}
+    )
+
+
+def test_a_classifier_that_learned_little_underfits():
+    # 25 classes: the loss starts near ln 25 and is still two thirds of it,
+    # accuracy 0.3: still falling, but far from learned
+    loss = [3.24, 2.72, 2.42, 2.27, 2.21, 2.15, 2.13, 2.08, 2.03, 2.01]
+    acc = [0.12, 0.14, 0.18, 0.21, 0.24, 0.25, 0.26, 0.28, 0.30, 0.31]
+    (finding,) = tc.diagnose({"loss": loss, "accuracy": acc})
+    assert finding.kind == "underfitting" and "guessing among 26" in finding.message
+    # the same losses with accuracy near 1: a fine model on an odd scale
+    assert kinds_of({"loss": loss, "accuracy": [0.95] * 10}) == []
+
+
+def test_a_small_steady_rise_on_a_smooth_validation_curve_is_overfitting():
+    loss = [6.29, 5.80, 5.45, 5.17, 4.93, 4.69, 4.43, 4.30, 4.17, 4.05, 3.99]
+    val = [6.161, 5.973, 5.877, 5.88, 5.88, 5.924, 5.967, 6.015, 6.058, 6.076, 6.095]
+    (finding,) = tc.diagnose({"loss": loss, "val_loss": val})
+    assert finding.kind == "overfitting" and finding.confidence == "medium"
+    assert finding.evidence["best"] == 5.877
+
+
+def test_a_rise_too_small_to_see_on_the_chart_is_not_overfitting():
+    # validation fell through a decade, then crept up by a sliver of that
+    loss = [1.0 / (1 + e) ** 1.5 for e in range(30)]
+    val = [0.35, 0.21, 0.14, 0.12, 0.11, 0.1, 0.09, 0.085, 0.08, 0.075]
+    val += [0.072, 0.07, 0.069, 0.068, 0.0675, 0.067, 0.0668, 0.0667, 0.0668]
+    val += [0.069 + 0.0009 * i for i in range(11)]
+    assert "overfitting" not in kinds_of({"loss": loss, "val_loss": val})
+
+
+def test_a_three_epoch_fine_tune_that_gets_worse_at_the_end():
+    (finding,) = tc.diagnose(
+        {"loss": [0.39, 0.23, 0.11], "val_loss": [0.318, 0.320, 0.443]}
+    )
+    assert (finding.kind, finding.confidence, finding.severity) == (
+        "overfitting",
+        "low",
+        "info",
+    )
+
+
+def test_a_plateau_needs_training_to_go_on():
+    val = [1.0, 0.6, 0.5] + [0.44 + 0.001 * (i % 3) for i in range(40)]
+    falling = [1.0, 0.7, 0.6] + [0.4 - 0.002 * i for i in range(40)]
+    assert kinds_of({"loss": falling, "val_loss": val}) == ["plateau"]
+    # both flat: converged (or stuck), not a stall while training goes on
+    flat = [1.0, 0.7, 0.6] + [0.43 + 0.001 * (i % 2) for i in range(40)]
+    assert "plateau" not in kinds_of({"loss": flat, "val_loss": val})

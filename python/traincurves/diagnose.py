@@ -77,11 +77,16 @@ class Thresholds:
     # standing out against its noise, for at least `patience` epochs, while
     # the training loss fell by at least `still_falls` over the same epochs
     overfit_rise: float = 0.08
+    # ... and by at least this share of the height the curve spans
+    overfit_seen: float = 0.125
     patience: int = 3
     still_falls: float = 0.05
     # underfitting: the training loss fell by less than this share of its
     # start; or a cross-entropy sits within `chance` (relative) of ln K
     underfit_drop: float = 0.1
+    # ... or a classifier's loss still this share of its start (about ln K)
+    # with accuracy at most one half
+    learned_little: float = 0.5
     chance: float = 0.05
     # instability: an epoch that gives back this share of the progress made
     # so far (a setback) ...
@@ -240,18 +245,28 @@ def _nonfinite(run: Any) -> list[Finding]:
 def _setbacks(v: list[float], t: Thresholds) -> list[tuple[int, float]]:
     """(index, share of the progress so far given back) of each epoch that
     rises above the best value before it by more than the curve's noise,
-    once there was progress to give back."""
+    once there was progress to give back: the loss had fallen from a peak
+    to its best by more than the noise and by `underfit_drop` of that peak
+    (a loss that never fell, or barely, has no progress to lose)."""
     out = []
     floor = t.signal * _noise(v)
     if len(v) < 3:
         return out
-    # The lowest and highest values before epoch i, kept as it goes: the
-    # cost stays linear in the run's length.
-    low, top = min(v[:2]), max(v[:2])
-    for i in range(2, len(v)):
-        if top - low > floor and v[i] - low > floor:
-            out.append((i, (v[i] - low) / (top - low)))
-        low, top = min(low, v[i]), max(top, v[i])
+    # The best value so far, and the highest value before it was reached,
+    # kept as it goes: the cost stays linear in the run's length.
+    low, top, peak = v[0], v[0], v[0]
+    for i in range(1, len(v)):
+        progress = peak - low
+        if (
+            i >= 2
+            and progress > floor
+            and progress >= t.underfit_drop * abs(peak)
+            and v[i] - low > floor
+        ):
+            out.append((i, (v[i] - low) / progress))
+        top = max(top, v[i])
+        if v[i] < low:
+            low, peak = v[i], top
     return out
 
 
@@ -316,7 +331,14 @@ def _unstable(
     val: tuple[list[int], list[float]] | None,
     t: Thresholds,
 ) -> Finding | None:
-    if val is not None and val[1] and min(v) > 0 and median(val[1]) > 0:
+    # (A validation loss that falls to about zero, as a test loss of a
+    # solved task can, gives no scale to compare with.)
+    if (
+        val is not None
+        and val[1]
+        and min(v) > 0
+        and median(val[1]) > 1e-3 * abs(val[1][0])
+    ):
         ratio = median(v) / median(val[1])
         if ratio > t.blowup:
             # An epoch mean a million times the validation loss comes from a
@@ -332,7 +354,9 @@ def _unstable(
                 "high",
                 {"train_over_val": ratio},
             )
-    if len(v) < t.trend_epochs:
+    if len(v) < t.trend_epochs or min(v) < 0:
+        # (a loss below zero, such as a policy-gradient loss, has no
+        # progress to measure setbacks against)
         return None
     serious = [(i, s) for i, s in _setbacks(v, t) if s >= t.setback]
     if not serious:
@@ -350,29 +374,42 @@ def _unstable(
         ]
         if not serious:
             return None
-    worst = max(s for _, s in serious)
-    if len(serious) >= 2 or worst >= 1.0:
+    # Consecutive epochs above the best are one jump and its way back down.
+    jumps: list[tuple[int, float]] = []
+    previous = -2
+    for i, share in serious:
+        if i == previous + 1:
+            jumps[-1] = (jumps[-1][0], max(jumps[-1][1], share))
+        else:
+            jumps.append((i, share))
+        previous = i
+    if val is None and len(jumps) == 1:
+        # One jump that nothing else confirms, after which the loss gets
+        # back down near its best: a bad batch, not a learning rate too high.
+        i = jumps[0][0]
+        low = min(v[:i])
+        if min(v[serious[-1][0] + 1 :], default=math.inf) <= low + (v[i] - low) / 10:
+            return None
+    worst = max(s for _, s in jumps)
+    if len(jumps) >= 2 or worst >= 1.0:
         confidence = "high"
-    elif serious[0][0] < len(v) - 1:
+    elif serious[-1][0] < len(v) - 1:
         confidence = "medium"
     else:
         confidence = "low"  # one last epoch: maybe the start of something
-    first = serious[0][0]
+    first, given = jumps[0]
+    times = f"{len(jumps)} time{'s' * (len(jumps) > 1)}"
     return _finding(
         "unstable",
         metric,
         e[first],
         e[serious[-1][0]],
-        f"{metric} jumps back up {len(serious)} time{'s' * (len(serious) > 1)} "
-        f"(at epoch {e[first] + 1}, giving back {_share(serious[0][1])} of its "
-        "progress), and validation with it: the learning rate is likely too high"
-        if val is not None
-        else f"{metric} jumps back up {len(serious)} time"
-        f"{'s' * (len(serious) > 1)} (at epoch {e[first] + 1}, giving back "
-        f"{_share(serious[0][1])} of its progress): the learning rate is likely "
-        "too high",
+        f"{metric} jumps back up {times} (at epoch {e[first] + 1}, giving back "
+        f"{_share(given)} of its progress)"
+        + (", and validation with it" if val is not None else "")
+        + ": the learning rate is likely too high",
         confidence,
-        {"setbacks": len(serious), "worst_given_back": worst},
+        {"setbacks": len(jumps), "worst_given_back": worst},
     )
 
 
@@ -386,8 +423,8 @@ def _swings(
     """Training and validation loss going up and down together, epoch after
     epoch: each step overshoots. (A jagged training curve alone is often
     just the last batch's loss.)"""
-    if val is None or val[0] != e or min(v) <= 0:
-        return None
+    if val is None or val[0] != e or min(v) <= 0 or min(val[1]) <= 0:
+        return None  # (swings are shares of a level: both need one)
     vv = val[1]
     rt, rv = _roughness(v), _roughness(vv)
     dt = [b - a for a, b in zip(v, v[1:])]
@@ -432,29 +469,54 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
     epochs = [x[0] for x in both]
     tr = _smooth([x[1] for x in both])
     va = [x[2] for x in both]
+    sva = _smooth(va)
     best = min(range(len(va)), key=va.__getitem__)
+    ref = va[best]
     after = len(va) - 1 - best
     # two epochs of steady rise are enough in a run too short for more
     patience = min(t.patience, max(2, len(va) // 3))
-    if after < patience or va[best] <= 0:
+    if after < patience or ref <= 0:
         return None
-    noise = _noise(va)
+    # The noise scale: the whole curve's, or that of the epochs around the
+    # best and after it when smaller. Each can be inflated: the whole by an
+    # erratic start (a warm-up, a learning rate decayed later), the few
+    # epochs after the best by the very rise in question.
+    near = va[max(0, best - 3) :]
+    noise = min(_noise(near), _noise(va)) if len(near) >= 5 else _noise(va)
     tail = median(va[-min(3, after) :])
-    rise = tail / va[best] - 1
+    rise = tail / ref - 1
     # Validation must stand clear of its best by more than its own noise,
     # on most epochs since the best and at the end.
-    level = va[best] * 1.02 + noise / 2
-    above = sum(x > level for x in _smooth(va)[best + 1 :])
+    level = ref * 1.02 + noise / 2
+    above = sum(x > level for x in sva[best + 1 :])
     fell = (tr[best] - tr[-1]) / abs(tr[best]) if tr[best] else 0.0
-    z = (tail - va[best]) / noise if noise > 0 else math.inf
-    if (
-        rise < t.overfit_rise
-        or z < t.signal
-        or above < max(patience, 0.6 * after)
-        or fell < t.still_falls
-    ):
+    z = (tail - ref) / noise if noise > 0 else math.inf
+    # ... and be seen on the chart: a share of the height the curve spans
+    # (on a log scale, as a loss falling through decades is read).
+    span = math.log(max(va) / ref)
+    seen = math.log(tail / ref) / span if span > 0 and tail > ref else 0.0
+    if fell < t.still_falls or seen < t.overfit_seen:
         return None
-    confidence = "high" if rise >= 0.15 and z >= 2 * t.signal else "medium"
+    if rise >= t.overfit_rise and z >= t.signal and above >= max(patience, 0.6 * after):
+        confidence = "high" if rise >= 0.15 and z >= 2 * t.signal else "medium"
+    elif (
+        after >= 5
+        and rise >= t.overfit_rise / 4
+        and z >= 2 * t.signal
+        and sum(x > ref + t.signal * noise for x in sva[best + 1 :]) >= 0.6 * after
+    ):
+        # a small rise, but steady and far above a smooth curve's noise
+        confidence = "medium"
+    elif (
+        len(va) < 5
+        and va[-1] == max(va[best:])
+        and va[-1] >= ref * (1 + 2 * t.overfit_rise)
+    ):
+        # too few epochs for a noise scale (a fine-tune of 3 epochs): the
+        # last is the worst since the best, by twice the usual rise
+        confidence = "low"
+    else:
+        return None
     acc = _accuracy(run, "validation")
     if len(acc) >= t.min_epochs:
         # Validation accuracy still at its best says the rise in loss is the
@@ -467,11 +529,13 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
         val,
         epochs[best],
         epochs[-1],
-        f"{val} +{_share(rise)} over its best (epoch {epochs[best] + 1}) for "
-        f"{after} epochs while {train} fell {_share(fell)}: the model overfits",
+        f"{val} +{_share(rise)} over its best ({_num(ref)} at epoch "
+        f"{epochs[best] + 1}) for {after} epochs while {train} fell "
+        f"{_share(fell)}: the model overfits",
         confidence,
         {
             "best_epoch": epochs[best] + 1,
+            "best": ref,
             "val_rise": rise,
             "epochs_since_best": after,
             "train_fall": fell,
@@ -539,6 +603,26 @@ def _underfitting(
                 "high" if len(cv) >= 5 else "medium",
                 {"loss": level, "chance_loss": math.log(k), "classes": k},
             )
+    # A classifier that has learned little: its training loss still most of
+    # the way from ln K (where it starts, guessing among K classes) to zero,
+    # and its accuracy low.
+    if acc and len(v) >= t.trend_epochs and math.log(3) < v[0] < math.log(100_000):
+        k = round(math.exp(v[0]))
+        last = median(v[-3:])
+        final_acc = median(acc[-3:])
+        if last >= t.learned_little * v[0] and final_acc <= 0.5:
+            return _finding(
+                "underfitting",
+                train,
+                e[0],
+                e[-1],
+                f"{train} is still {_share(last / v[0])} of where it started "
+                f"({_num(v[0])}, about ln {k}: guessing among {k} classes) and "
+                f"accuracy is {_num(final_acc)} after {len(v)} epochs: the model "
+                "has learned little",
+                "medium",
+                {"first": v[0], "last": last, "accuracy": final_acc, "classes": k},
+            )
     # A loss that has barely moved, in training and validation alike.
     if len(v) < t.trend_epochs:
         return None
@@ -560,10 +644,16 @@ def _underfitting(
 
 
 def _plateau(
-    metric: str, e: list[int], v: list[float], t: Thresholds
+    metric: str,
+    e: list[int],
+    v: list[float],
+    train: tuple[str, list[int], list[float]] | None,
+    t: Thresholds,
 ) -> Finding | None:
     """The validation loss frozen: over the last stretch it stays within a
-    band of `flat` of its level (a healthy converged curve wobbles more)."""
+    band of `flat` of its level (a healthy converged curve wobbles more),
+    while the training loss still falls by `underfit_drop` (training goes
+    on; with both flat the run has converged, or stopped learning)."""
     n = len(v)
     stretch = max(t.plateau_epochs, math.ceil(t.plateau_share * n))
     if n < stretch + 2:
@@ -578,15 +668,25 @@ def _plateau(
     start = n - stretch  # walk back to where the band began
     while start > 0 and abs(v[start - 1] - level) <= t.flat * level:
         start -= 1
+    fell = None
+    if train is not None:
+        _, te, tv = train
+        during = _smooth([x for ep, x in zip(te, tv) if ep >= e[start]])
+        if len(during) >= 2 and during[0] > 0:
+            fell = (during[0] - during[-1]) / during[0]
+            if fell < t.underfit_drop:
+                return None
     return _finding(
         "plateau",
         metric,
         e[start],
         e[-1],
         f"{metric} has stayed within {_share(band)} of {_num(level)} for "
-        f"{n - start} of {n} epochs",
+        f"{n - start} of {n} epochs"
+        + (f" while {train[0]} fell {_share(fell)}" if fell is not None else ""),
         "medium",
-        {"level": level, "band": band, "epochs": n - start},
+        {"level": level, "band": band, "epochs": n - start}
+        | ({"train_fall": fell} if fell is not None else {}),
     )
 
 
@@ -669,5 +769,7 @@ def _plateaus(
     if not losses or losses[0] in covered:
         return []
     e, v = _finite(run.epochs, run[losses[0]])
-    found = _plateau(losses[0], e, v, t)
+    twin = next((tr for tr, va in pairs if va == losses[0]), None)
+    train = (twin, *_finite(run.epochs, run[twin])) if twin else None
+    found = _plateau(losses[0], e, v, train, t)
     return [found] if found else []
