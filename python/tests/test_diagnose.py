@@ -259,3 +259,13 @@ def test_a_plateau_needs_training_to_go_on():
     # both flat: converged (or stuck), not a stall while training goes on
     flat = [1.0, 0.7, 0.6] + [0.43 + 0.001 * (i % 2) for i in range(40)]
     assert "plateau" not in kinds_of({"loss": flat, "val_loss": val})
+
+
+def test_learned_little_waits_for_the_run_to_end():
+    run = tc.Run("live-classifier")
+    loss = [3.24, 2.72, 2.42, 2.27, 2.21, 2.15, 2.13, 2.08, 2.03, 2.01]
+    with run.live(total_epochs=100):  # (progress lines: no notebook here)
+        for epoch, value in enumerate(loss):
+            run.log(epoch=epoch, loss=value, accuracy=0.1 + 0.02 * epoch)
+        assert tc.diagnose(run) == []  # epoch 10 of 100: where every run starts
+    assert [f.kind for f in tc.diagnose(run)] == ["underfitting"]

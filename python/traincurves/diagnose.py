@@ -509,6 +509,7 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
         confidence = "medium"
     elif (
         len(va) < 5
+        and run.status != "running"  # (3 epochs into a longer run: too soon)
         and va[-1] == max(va[best:])
         and va[-1] >= ref * (1 + 2 * t.overfit_rise)
     ):
@@ -605,8 +606,14 @@ def _underfitting(
             )
     # A classifier that has learned little: its training loss still most of
     # the way from ln K (where it starts, guessing among K classes) to zero,
-    # and its accuracy low.
-    if acc and len(v) >= t.trend_epochs and math.log(3) < v[0] < math.log(100_000):
+    # and its accuracy low. Said of a run that has ended: while it trains,
+    # that is where every run starts.
+    if (
+        acc
+        and run.status != "running"
+        and len(v) >= t.trend_epochs
+        and math.log(3) < v[0] < math.log(100_000)
+    ):
         k = round(math.exp(v[0]))
         last = median(v[-3:])
         final_acc = median(acc[-3:])
