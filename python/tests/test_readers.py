@@ -474,6 +474,17 @@ def test_a_list_of_fit_histories(tmp_path):
     ]
 
 
+def test_an_epoch_column_spelled_out(tmp_path):
+    path = tmp_path / "training_metrics.csv"
+    path.write_text(
+        "Epoch Number,Train Loss,Mean Dice\n1,2.99,-\n2,2.73,0.31\n3,2.5,0.4\n"
+    )
+    (run,) = tc.load_all(path)
+    assert run.epochs == [0, 1, 2]  # counted from 1 in the file
+    assert list(run) == ["Train Loss", "Mean Dice"]
+    assert run["Mean Dice"] == [None, 0.31, 0.4]
+
+
 def test_a_quoted_csv_header_is_still_csv(tmp_path):
     path = tmp_path / "log.csv"
     path.write_text('"epoch","loss"\n0,1.0\n1,0.5\n2,0.3\n')

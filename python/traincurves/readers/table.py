@@ -23,6 +23,7 @@ become runs is decided here, once:
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,16 @@ from .text import is_whole
 
 Cell = float | str | None
 
-EPOCH_NAMES = ("epoch", "epochs", "ep", "epoch_num", "epoch_idx")
+EPOCH_NAMES = (
+    "epoch",
+    "epochs",
+    "ep",
+    "epoch_num",
+    "epoch_idx",
+    "epoch_number",
+    "epoch_no",
+    "epoch_index",
+)
 STEP_NAMES = ("step", "steps", "global_step", "iteration", "iterations", "iter")
 _SPLITS = {
     "train": "",
@@ -89,13 +99,18 @@ def _classify(table: Table) -> tuple[dict[str, list[float | None]], dict[str, li
     return numbers, texts
 
 
+def _axis(name: str) -> str:
+    """A header as the axis names spell it: "Epoch Number" -> epoch_number."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
 def _key_column(
     table: Table, numbers: dict[str, list[float | None]]
 ) -> tuple[str | None, str | None]:
     """(name of the x column, "epoch" | "step"), or (None, None): row order."""
     for kind, names in (("epoch", EPOCH_NAMES), ("step", STEP_NAMES)):
         for name in numbers:
-            if name.strip().lower() not in names:
+            if _axis(name) not in names:
                 continue
             values = [v for v in numbers[name] if v is not None]
             if values and all(is_whole(v) and v >= 0 for v in values):
@@ -147,14 +162,14 @@ def runs_from_table(
     steps_name = None
     if kind == "epoch":
         for candidate in numbers:
-            if candidate != key and candidate.strip().lower() in STEP_NAMES:
+            if candidate != key and _axis(candidate) in STEP_NAMES:
                 steps_name = candidate
                 break
     split = _split_column(texts)
     # x columns not used as x (fractional epochs, a second step count) are
     # no curves either.
     axes = EPOCH_NAMES + STEP_NAMES
-    metrics = [n for n in numbers if n.strip().lower() not in axes]
+    metrics = [n for n in numbers if _axis(n) not in axes]
     if not metrics:
         raise LoadError(
             table.source,
