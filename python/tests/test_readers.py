@@ -485,6 +485,38 @@ def test_an_epoch_column_spelled_out(tmp_path):
     assert run["Mean Dice"] == [None, 0.31, 0.4]
 
 
+def test_per_class_arrays_in_csv_cells_become_one_curve_per_class(tmp_path):
+    # CSVLogger with keras.metrics.F1Score(average=None): every cell a list
+    path = tmp_path / "training.log"
+    path.write_text(
+        "epoch,f1_score,loss\n"
+        '0,"""[0.0, 0.25, 0.5]""",1.0\n'
+        '1,"""[0.125, 0.5, 0.75]""",0.5\n'
+        '2,"""[0.25 0.75 1.0]""",0.25\n'
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (run,) = tc.load_all(path)
+    assert list(run) == ["f1_score_0", "f1_score_1", "f1_score_2", "loss"]
+    assert run["f1_score_1"] == [0.25, 0.5, 0.75]
+    # one-element wrappers are still the number they wrap
+    path.write_text(
+        'epoch,loss\n0,[0.5]\n1,tensor(0.25)\n2,"tensor(0.125, grad_fn=<X>)"\n'
+    )
+    assert tc.load_all(path)[0]["loss"] == [0.5, 0.25, 0.125]
+
+
+def test_records_kept_per_phase(tmp_path):
+    path = tmp_path / "history.json"
+    train = [{"epoch": e, "loss": 1 / (e + 1), "acc": 0.5 + e / 10} for e in range(3)]
+    val = [{"epoch": e, "loss": 1.2 / (e + 1), "acc": 0.4 + e / 10} for e in range(3)]
+    path.write_text(json.dumps({"train": train, "val": val, "lr": 0.01}))
+    (run,) = tc.load_all(path)
+    assert list(run) == ["loss", "acc", "val_loss", "val_acc"]
+    assert run["val_loss"] == [r["loss"] for r in val]
+    assert run.params == {"lr": 0.01}
+
+
 def test_a_quoted_csv_header_is_still_csv(tmp_path):
     path = tmp_path / "log.csv"
     path.write_text('"epoch","loss"\n0,1.0\n1,0.5\n2,0.3\n')

@@ -6,6 +6,8 @@
   a nested dict of metric lists (``{"val": {"loss": [...]}}``) gives
   ``val/loss``; other nested values are left out with a note.
 - The same inside a wrapper: ``{"history": {...}, "params": {...}}``.
+- Per-epoch records kept per phase: ``{"train": [{...}], "val": [{...}]}``
+  (validation metrics get ``val_``).
 - A list of per-epoch records, ``[{"epoch": 1, "loss": 0.5}, ...]``, also
   one record per line (JSON Lines).
 - pandas' ``DataFrame.to_json`` in its ``columns``, ``index``, ``records``,
@@ -132,6 +134,34 @@ def _histories(records: list[Any]) -> list[Any] | None:
         for r in records
         for i in range(max(map(len, r.values())))
     ]
+
+
+# Records kept per phase, and the prefix their metrics take.
+_PHASES = {
+    "train": "",
+    "training": "",
+    "val": "val_",
+    "valid": "val_",
+    "validation": "val_",
+    "eval": "val_",
+    "test": "test_",
+}
+
+
+def _phases_merged(phases: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
+    """One record per epoch from per-phase lists of records, aligned by
+    their ``epoch`` when they all have one, else by position."""
+    by_epoch = all("epoch" in r for records in phases.values() for r in records)
+    merged: dict[Any, dict[str, Any]] = {}
+    for phase, records in phases.items():
+        prefix = _PHASES[phase.lower()]
+        for i, record in enumerate(records):
+            key = record["epoch"] if by_epoch else i
+            row = merged.setdefault(key, {"epoch": key} if by_epoch else {})
+            for name, value in record.items():
+                if name != "epoch" or not by_epoch:
+                    row[f"{prefix}{name}"] = value
+    return list(merged.values())
 
 
 def _flat(record: Mapping[str, Any], prefix: str, out: dict, dropped: set) -> None:
@@ -265,6 +295,13 @@ def table(path: Path, data: Any, lines: list[int] | None, notes: list[str]) -> T
                     return found
                 merged = {**rest, **inner}
                 return _from_dict(path, merged, notes)
+        phases = {k: v for k, v in data.items() if _records(v)}
+        if len(phases) >= 2 and all(k.lower() in _PHASES for k in phases):
+            # {"train": [{"epoch": 1, "loss": ...}], "val": [...]}
+            rest = {k: v for k, v in data.items() if k not in phases}
+            found = table(path, _phases_merged(phases), None, notes)
+            found.params = {**_from_dict_params(rest, notes), **found.params}
+            return found
         lists = [k for k, v in data.items() if isinstance(v, list)]
         if len(lists) == 1 and _records(data[lists[0]]):  # {"epoch_losses": [{...}]}
             rest = {k: v for k, v in data.items() if k != lists[0]}

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..run import Run
 from .base import LoadError
-from .text import is_whole
+from .text import is_whole, vector
 
 Cell = float | str | None
 
@@ -76,12 +76,30 @@ def _where(line: int | None) -> str:
     return f"line {line}" if line is not None else "a row"
 
 
+def _vectors_spread(columns: dict[str, list[Cell]]) -> dict[str, list[Cell]]:
+    """A column whose every cell is a list of k numbers becomes k columns,
+    ``f1_score_0`` ... (one per class): drawn as one chart of members."""
+    out: dict[str, list[Cell]] = {}
+    for name, cells in columns.items():
+        found = [vector(c) if isinstance(c, str) else None for c in cells]
+        sizes = {len(v) for v in found if v is not None}
+        spread = len(sizes) == 1 and all(
+            v is not None or c is None for v, c in zip(found, cells)
+        )
+        if not spread:
+            out[name] = cells
+            continue
+        for j in range(sizes.pop()):
+            out[f"{name}_{j}"] = [None if v is None else v[j] for v in found]
+    return out
+
+
 def _classify(table: Table) -> tuple[dict[str, list[float | None]], dict[str, list]]:
     """Columns of numbers and columns of text; stray text in a column of
     numbers is noted and left out."""
     numbers: dict[str, list[float | None]] = {}
     texts: dict[str, list[Cell]] = {}
-    for name, cells in table.columns.items():
+    for name, cells in _vectors_spread(table.columns).items():
         bad = [(i, c) for i, c in enumerate(cells) if isinstance(c, str)]
         count = sum(isinstance(c, float) for c in cells)
         if not bad:

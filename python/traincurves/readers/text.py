@@ -22,7 +22,13 @@ MISSING = frozenset({"", "na", "n/a", "none", "null", "nil", "-", "--", "?", "mi
 _NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|[-+]?(nan|inf|infinity)")
 # str(torch.tensor(0.5)) and numpy's one-element arrays: "tensor(0.5000)",
 # "tensor(0.5, device='cuda:0', grad_fn=...)", "[0.5]".
-_WRAPPED = re.compile(r"^(?:tensor\(|\[)\s*([^,\s\])]+)\s*(?:[,\]\)].*)?$", re.DOTALL)
+_WRAPPED = re.compile(
+    r"^(?:tensor\(\s*([^,\s)]+)\s*(?:,\s*\w+\s*=.*)?\)|\[\s*([^,\s\]]+)\s*\])$",
+    re.DOTALL,
+)
+# A list of numbers in one cell: Keras' per-class metrics (F1Score with
+# average=None) as CSVLogger writes them, "[0.1, 0.5]" or "[0.1 0.5]".
+_VECTOR = re.compile(r"^\[([^\[\]]*)\]$")
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
 
 
@@ -81,11 +87,24 @@ def cell(text: str) -> float | str | None:
     if _NUMBER.fullmatch(text.lower()):
         return float(text)
     found = _WRAPPED.match(text)
-    if found and _NUMBER.fullmatch(found.group(1).lower()):
-        return float(found.group(1))
+    if found:
+        inner = found.group(1) or found.group(2)
+        if _NUMBER.fullmatch(inner.lower()):
+            return float(inner)
     if _DECIMAL_COMMA.match(text):
         return float(text.replace(",", "."))
     return text
+
+
+def vector(text: str) -> list[float] | None:
+    """The numbers of a cell holding a list of them, or None."""
+    found = _VECTOR.match(text.strip().strip('"').strip())
+    if not found:
+        return None
+    parts = [p for p in re.split(r"[,\s]+", found.group(1)) if p]
+    if len(parts) < 2 or not all(_NUMBER.fullmatch(p.lower()) for p in parts):
+        return None
+    return [float(p) for p in parts]
 
 
 def json_value(value: object) -> float | str | None:
