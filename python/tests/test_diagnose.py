@@ -94,7 +94,7 @@ def test_short_histories_get_no_verdict_but_nan_is_reported():
 
 
 def test_thresholds_are_parameters():
-    train = [1.0 - 0.03 * e for e in range(9)]
+    train = [0.8 - 0.04 * e for e in range(9)]
     # validation loss up 4.3 % over its best: under the default 8 %
     val = [0.9 - 0.05 * e for e in range(5)] + [0.7 + 0.01 * i for i in range(1, 5)]
     history = {"loss": train, "val_loss": val}
@@ -254,11 +254,62 @@ def test_a_three_epoch_fine_tune_that_gets_worse_at_the_end():
 
 def test_a_plateau_needs_training_to_go_on():
     val = [1.0, 0.6, 0.5] + [0.44 + 0.001 * (i % 3) for i in range(40)]
-    falling = [1.0, 0.7, 0.6] + [0.4 - 0.002 * i for i in range(40)]
+    falling = [1.0, 0.7, 0.6] + [0.5 * 0.97**i for i in range(40)]
     assert kinds_of({"loss": falling, "val_loss": val}) == ["plateau"]
     # both flat: converged (or stuck), not a stall while training goes on
     flat = [1.0, 0.7, 0.6] + [0.43 + 0.001 * (i % 2) for i in range(40)]
     assert "plateau" not in kinds_of({"loss": flat, "val_loss": val})
+    # still creeping down, by a sliver of its chart: resting at its floor
+    creeping = [1.0, 0.7, 0.6] + [0.43 - 0.002 * i for i in range(40)]
+    assert "plateau" not in kinds_of({"loss": creeping, "val_loss": val})
+
+
+def test_a_jump_where_the_learning_rate_steps_down_is_a_new_phase():
+    # fine-tuning: layers unfrozen at epoch 9 with a lower rate; both losses
+    # jump once and come down again
+    loss = [0.9, 0.46, 0.38, 0.33, 0.31, 0.29, 0.28, 0.28]
+    loss += [0.61, 0.52, 0.44, 0.39, 0.37, 0.35, 0.32, 0.3, 0.29, 0.27, 0.26, 0.25]
+    val = [0.36, 0.27, 0.24, 0.23, 0.22, 0.22, 0.21, 0.22]
+    val += [0.32, 0.33, 0.31, 0.29, 0.28, 0.26, 0.25, 0.24, 0.23, 0.22, 0.21, 0.21]
+    lr = [1e-3] * 8 + [1e-5] * 12
+    assert kinds_of({"loss": loss, "val_loss": val, "learning_rate": lr}) == []
+    # the same jump with a steady rate is instability
+    steady = {"loss": loss, "val_loss": val, "learning_rate": [1e-3] * 20}
+    assert "unstable" in kinds_of(steady)
+
+
+def test_a_classifier_answering_one_class_underfits():
+    loss = [0.52, 0.43, 0.42, 0.415, 0.413, 0.412, 0.41, 0.41, 0.409, 0.41]
+    history = {
+        "loss": loss,
+        "accuracy": [
+            0.84,
+            0.857,
+            0.857,
+            0.857,
+            0.857,
+            0.857,
+            0.857,
+            0.857,
+            0.857,
+            0.857,
+        ],
+        "val_loss": [x + 0.01 for x in loss],
+        "val_accuracy": [0.857143] * 10,
+    }
+    (finding,) = tc.diagnose(history)
+    assert finding.kind == "underfitting" and "exactly 0.857" in finding.message
+    # a model that fits its training data is not answering one class
+    learning = history | {"accuracy": [0.9 + 0.01 * i for i in range(10)]}
+    assert "underfitting" not in kinds_of(learning)
+
+
+def test_error_metrics_stand_in_for_a_loss_when_none_is_named():
+    # LightGBM's record_evaluation: l2 only
+    train = [0.0223 - 0.00002 * i for i in range(30)]
+    valid = [0.01885 + 0.000001 * (i % 3) for i in range(30)]
+    (finding,) = tc.diagnose({"train/l2": train, "valid/l2": valid})
+    assert (finding.kind, finding.metric) == ("underfitting", "train/l2")
 
 
 def test_learned_little_waits_for_the_run_to_end():

@@ -10,7 +10,7 @@ counts a change only when it stands out against that noise for several
 epochs. Every finding carries the numbers it rests on (``evidence``, also
 said in its message) and a ``confidence``; a low-confidence finding is only
 ``info``. Thresholds are parameters (:class:`Thresholds`); their defaults
-were tuned on the development half of the real logs in
+were tuned on the development part of the real logs in
 ``test/fixtures/real_logs`` (``bench/diagnosis_score.py``), and the
 synthetic corpus in ``test/fixtures/diagnosis`` checks each definition.
 A history shorter than ``min_epochs`` gives no verdicts (only NaN/inf,
@@ -74,11 +74,15 @@ class Thresholds:
     # A change counts when it exceeds this many noise scales of its curve.
     signal: float = 3.0
     # overfitting: validation loss up by this share over its best epoch,
-    # standing out against its noise, for at least `patience` epochs, while
-    # the training loss fell by at least `still_falls` over the same epochs
+    # above it for most of at least `patience` epochs, while the training
+    # loss fell by at least `still_falls` over the same epochs and ends
+    # below it (a generalisation gap) ...
     overfit_rise: float = 0.08
+    # ... by this many noise scales (2 finds more on the development logs,
+    # and more false alarms on the held-out ones)
+    overfit_signal: float = 3.0
     # ... and by at least this share of the height the curve spans
-    overfit_seen: float = 0.125
+    overfit_seen: float = 0.15
     patience: int = 3
     still_falls: float = 0.05
     # underfitting: the training loss fell by less than this share of its
@@ -103,6 +107,8 @@ class Thresholds:
     # level for this many epochs and this share of the run
     plateau_epochs: int = 10
     plateau_share: float = 0.5
+    # ... while the training loss still falls by this share of its chart
+    plateau_seen: float = 0.25
     flat: float = 0.02
     # noisy validation: validation roughness (noise over level) at least
     # this many times the training curve's, and at least `rough` itself
@@ -143,8 +149,33 @@ def _pairs(run: Any, test: bool = True) -> list[tuple[str, str | None]]:
     return found
 
 
+def _phase_starts(run: Any) -> set[int]:
+    """Epochs where a logged learning rate steps down by a fifth or more:
+    a lower rate cannot make the loss jump, so a jump there is a new phase
+    (layers unfrozen for fine-tuning, new data), not instability."""
+    starts: set[int] = set()
+    for name in run:
+        if _role(name)[1] not in ("lr", "learning_rate", "learning_rates"):
+            if not _role(name)[1].startswith("lr_"):
+                continue
+        e, v = _finite(run.epochs, run[name])
+        for i in range(1, len(v)):
+            if v[i - 1] > 0 and v[i] <= 0.8 * v[i - 1]:
+                starts.add(e[i])
+    return starts
+
+
+# Error metrics that are the loss when nothing is named one (LightGBM's
+# l2, a hand-written log of mse): words of the metric's name.
+_ERRORS = {"l1", "l2", "mse", "mae", "rmse", "nll", "bce", "logloss", "error"}
+
+
 def _loss_pairs(run: Any) -> list[tuple[str, str | None]]:
-    return [(tr, va) for tr, va in _pairs(run) if _is_loss(_role(tr)[1])]
+    pairs = _pairs(run)
+    named = [(tr, va) for tr, va in pairs if _is_loss(_role(tr)[1])]
+    return named or [
+        (tr, va) for tr, va in pairs if _ERRORS & set(_role(tr)[1].split("_"))
+    ]
 
 
 def _validation_only(run: Any) -> list[str]:
@@ -330,6 +361,7 @@ def _unstable(
     v: list[float],
     val: tuple[list[int], list[float]] | None,
     t: Thresholds,
+    phases: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> Finding | None:
     # (A validation loss that falls to about zero, as a test loss of a
     # solved task can, gives no scale to compare with.)
@@ -374,6 +406,9 @@ def _unstable(
         ]
         if not serious:
             return None
+    serious = [(i, s) for i, s in serious if not {e[i], e[i] - 1} & phases]
+    if not serious:
+        return None
     # Consecutive epochs above the best are one jump and its way back down.
     jumps: list[tuple[int, float]] = []
     previous = -2
@@ -473,8 +508,9 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
     best = min(range(len(va)), key=va.__getitem__)
     ref = va[best]
     after = len(va) - 1 - best
-    # two epochs of steady rise are enough in a run too short for more
-    patience = min(t.patience, max(2, len(va) // 3))
+    # two epochs of steady rise are enough in a run too short for more;
+    # in one too short for a noise scale (below), one epoch is all there is
+    patience = min(t.patience, max(2, len(va) // 3)) if len(va) >= 5 else 1
     if after < patience or ref <= 0:
         return None
     # The noise scale: the whole curve's, or that of the epochs around the
@@ -495,9 +531,17 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
     # (on a log scale, as a loss falling through decades is read).
     span = math.log(max(va) / ref)
     seen = math.log(tail / ref) / span if span > 0 and tail > ref else 0.0
-    if fell < t.still_falls or seen < t.overfit_seen:
+    # Overfitting is a generalisation gap: validation ends above training.
+    # (Validation below training, as dropout or augmentation make it, that
+    # wobbles up from a lucky best, is not one.)
+    gap = tail > median(x[1] for x in both[-3:])
+    if fell < t.still_falls or seen < t.overfit_seen or not gap:
         return None
-    if rise >= t.overfit_rise and z >= t.signal and above >= max(patience, 0.6 * after):
+    if (
+        rise >= t.overfit_rise
+        and z >= t.overfit_signal
+        and above >= max(patience, 0.6 * after)
+    ):
         confidence = "high" if rise >= 0.15 and z >= 2 * t.signal else "medium"
     elif (
         after >= 5
@@ -541,6 +585,7 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
             "epochs_since_best": after,
             "train_fall": fell,
             "noise": noise,
+            "seen": seen,
         },
     )
 
@@ -562,6 +607,34 @@ def _chance_level(run: Any, v: list[float], t: Thresholds) -> tuple[int, str] | 
     for k, source in candidates:
         if k >= 2 and abs(level - math.log(k)) <= t.chance * math.log(k):
             return k, source
+    return None
+
+
+def _one_class(run: Any, t: Thresholds) -> tuple[str, float, int] | None:
+    """(metric, value, epochs) when the validation accuracy (else the
+    training accuracy) has not changed at all over the last epochs, at
+    least `trend_epochs` and half the run, short of perfect, and training
+    accuracy is no better."""
+    for split_name in ("validation", "train"):
+        names = [
+            m for m in run if _role(m)[0] == split_name and _is_accuracy(_role(m)[1])
+        ]
+        if not names:
+            continue
+        _, acc = _finite(run.epochs, run[names[0]])
+        if len(acc) < t.trend_epochs:
+            return None
+        count = 1
+        while count < len(acc) and abs(acc[-count - 1] - acc[-1]) < 1e-9:
+            count += 1
+        train = _accuracy(run, "train")
+        if (
+            count >= max(t.trend_epochs, len(acc) / 2)
+            and acc[-1] < 0.999
+            and (not train or median(train[-3:]) <= acc[-1] + 0.02)
+        ):
+            return names[0], acc[-1], count
+        return None
     return None
 
 
@@ -587,9 +660,13 @@ def _underfitting(
         ve, vv = _finite(run.epochs, run[val])
         if len(vv) >= t.min_epochs and vv[0] > 0:
             curves.insert(0, (val, ve, vv))
-    # A classifier at chance: the validation (or training) loss flat at ln K.
+    # A classifier at chance: the validation (or training) loss flat at ln K,
+    # and the training loss not far below it (that model fits its training
+    # data and fails to generalise: overfitting, not underfitting).
     for name, ce, cv in curves:
         chance = _chance_level(run, cv, t)
+        if chance and median(v[-3:]) < 0.7 * math.log(chance[0]):
+            continue
         if chance and not _moving(cv, t):
             k, source = chance
             level = median(cv[-3:])
@@ -630,11 +707,31 @@ def _underfitting(
                 "medium",
                 {"first": v[0], "last": last, "accuracy": final_acc, "classes": k},
             )
+    # A classifier answering one class: its accuracy the same to the last
+    # digit, epoch after epoch (the share of the most common class), in
+    # validation and training alike.
+    frozen = _one_class(run, t)
+    if frozen is not None:
+        name, value, count = frozen
+        return _finding(
+            "underfitting",
+            name,
+            e[0],
+            e[-1],
+            f"{name} has been exactly {_num(value)} for {count} epochs: the model "
+            "answers the same class whatever the input; it underfits",
+            "high",
+            {"accuracy": value, "epochs": count},
+        )
     # A loss that has barely moved, in training and validation alike.
     if len(v) < t.trend_epochs:
         return None
     drops = [(cv[0] - _smooth(cv)[-1]) / cv[0] for _, _, cv in curves]
-    if max(drops) >= t.underfit_drop or any(_moving(cv, t) for _, _, cv in curves):
+    if (
+        max(drops) >= t.underfit_drop
+        or min(drops) <= -t.underfit_drop  # it rose: not a loss sitting still
+        or any(_moving(cv, t) for _, _, cv in curves)
+    ):
         return None
     last = _smooth(v)[-1]
     return _finding(
@@ -681,7 +778,15 @@ def _plateau(
         during = _smooth([x for ep, x in zip(te, tv) if ep >= e[start]])
         if len(during) >= 2 and during[0] > 0:
             fell = (during[0] - during[-1]) / during[0]
-            if fell < t.underfit_drop:
+            # ... and visibly: a share of the height its chart spans (a
+            # converged run still creeping down is resting at its floor)
+            span = math.log(max(tv) / min(tv)) if min(tv) > 0 else 0.0
+            seen = (
+                math.log(during[0] / during[-1]) / span
+                if during[-1] > 0 and span
+                else 0.0
+            )
+            if fell < t.underfit_drop or seen < t.plateau_seen:
                 return None
     return _finding(
         "plateau",
@@ -749,7 +854,9 @@ def diagnose(
         if len(v) < t.min_epochs:
             continue
         twin = _finite(run.epochs, run[val]) if val and val not in covered else None
-        found = _divergence(train, e, v, t) or _unstable(train, e, v, twin, t)
+        found = _divergence(train, e, v, t) or _unstable(
+            train, e, v, twin, t, _phase_starts(run)
+        )
         if not found and twin:
             found = _overfitting(run, train, val, t)
         if not found:
