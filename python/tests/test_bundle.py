@@ -34,7 +34,7 @@ def test_text_summary_is_useful_without_the_extension():
     run = tc.Run.from_history(
         {
             "loss": [1.0, 0.5, 0.25],
-            "val_loss": [1.1, 0.6, 0.7],
+            "val_loss": [1.1, 0.6, 0.65],
             "acc": [0.5, math.nan, 0.9],
         },
         name="baseline",
@@ -44,7 +44,7 @@ def test_text_summary_is_useful_without_the_extension():
         "traincurves run 'baseline': finished, 3 epochs",
         "  metric         final  best",
         "  loss            0.25  0.25 (epoch 3, min)",
-        "  val_loss         0.7  0.6 (epoch 2, min)",
+        "  val_loss        0.65  0.6 (epoch 2, min)",
         "  acc              0.9  0.9 (epoch 3, max)",
         "  ! acc was nan at epoch 2",
     ]

@@ -575,7 +575,7 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
         epochs[best],
         epochs[-1],
         f"{val} +{_share(rise)} over its best ({_num(ref)} at epoch "
-        f"{epochs[best] + 1}) for {after} epochs while {train} fell "
+        f"{epochs[best] + 1}) for {after} epoch{'s' * (after > 1)} while {train} fell "
         f"{_share(fell)}: the model overfits",
         confidence,
         {
