@@ -66,7 +66,7 @@ test.describe('analysis controls', () => {
     const finding = panel.locator('.tc-finding[data-kind="overfitting"]');
     await expect(finding).toBeVisible();
     await expect(finding).toContainText(
-      'val_loss +59 % over its best (epoch 8) for 12 epochs while loss fell 74 %'
+      'val_loss +59 % over its best (0.515 at epoch 8) for 12 epochs while loss fell 74 %'
     );
     await expect(finding.locator('.tc-finding-advice')).toContainText(
       'EarlyStopping'
