@@ -276,8 +276,14 @@ function lineSeries(
             },
             label: {
               show: !member,
-              // Near the right edge a label above the point would be cut off.
-              position: nearRightEdge(run, best.epoch) ? 'left' : 'top',
+              // On the open side of the point: above a minimum, below a
+              // maximum (above it sits on the chart's top edge and axis
+              // labels); near the right edge, to its left.
+              position: nearRightEdge(run, best.epoch)
+                ? 'left'
+                : best.mode === 'max'
+                  ? 'bottom'
+                  : 'top',
               color: theme.text,
               fontSize: 11,
               formatter: `best ${formatValue(best.value)} @ ${best.epoch}`

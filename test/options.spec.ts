@@ -84,6 +84,49 @@ describe('buildCharts', () => {
     ]);
   });
 
+  it('labels a best on the open side of its point', () => {
+    const run = (best: Record<string, unknown>) =>
+      validatePayload({
+        version: 1,
+        runs: [
+          {
+            id: 'a',
+            name: 'a',
+            status: 'finished',
+            epochs: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            metrics: {
+              val_loss: [9, 8, 7, 6, 5, 4, 3, 2, 1, 0.5],
+              val_accuracy: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
+            },
+            best
+          }
+        ]
+      });
+    const positions = (best: Record<string, unknown>) =>
+      buildCharts(run(best), {
+        theme: LIGHT_THEME,
+        animation: false,
+        controls: RAW
+      }).map(
+        spec =>
+          (series(spec)[0].markPoint?.label as { position?: string }).position
+      );
+    // above a minimum, below a maximum: inside the chart
+    expect(
+      positions({
+        val_loss: { epoch: 4, value: 6, mode: 'min' },
+        val_accuracy: { epoch: 4, value: 0.4, mode: 'max' }
+      })
+    ).toEqual(['top', 'bottom']);
+    // near the right edge, to the left whichever way
+    expect(
+      positions({
+        val_loss: { epoch: 10, value: 0.5, mode: 'min' },
+        val_accuracy: { epoch: 10, value: 0.95, mode: 'max' }
+      })
+    ).toEqual(['left', 'left']);
+  });
+
   it('gives custom metrics their own chart and schedules no best', () => {
     const { specs } = charts('custom_metrics');
     expect(specs.map(s => s.family)).toEqual(['loss', 'auc', 'learning_rate']);
