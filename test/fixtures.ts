@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import type { Payload } from '../src/payload';
+import { validatePayload, type Payload } from '../src/payload';
 
 const ROOT = path.join(__dirname, 'fixtures');
 
@@ -69,4 +69,19 @@ export function metricNames(): [string, string, string][] {
   return JSON.parse(
     fs.readFileSync(path.join(ROOT, 'metric_names.json'), 'utf-8')
   ).cases;
+}
+
+/** A payload of one finished run `a` with these epochs and metrics (and any
+ * other run fields), validated as the renderer receives it. */
+export function onePayload(
+  metrics: Record<string, number[]>,
+  run: Record<string, unknown> = {},
+  payload: Record<string, unknown> = {}
+): Payload {
+  const epochs = Object.values(metrics)[0].map((_, i) => i + 1);
+  return validatePayload({
+    version: 1,
+    ...payload,
+    runs: [{ id: 'a', name: 'a', status: 'finished', epochs, metrics, ...run }]
+  });
 }

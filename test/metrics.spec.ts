@@ -1,6 +1,6 @@
 import { familiesOf, familyOf, planCharts, splitOf } from '../src/metrics';
 import { validatePayload } from '../src/payload';
-import { metricNames } from './fixtures';
+import { metricNames, onePayload } from './fixtures';
 
 describe('metric names', () => {
   // the same list drives python/tests/test_presentation.py
@@ -18,18 +18,7 @@ describe('metric names', () => {
       ['Loss', ['Train Loss', 'Valid Loss']],
       ['', ['train', 'val']]
     ]);
-    const { runs } = validatePayload({
-      version: 1,
-      runs: [
-        {
-          id: 'a',
-          name: 'a',
-          status: 'finished',
-          epochs: [1],
-          metrics: { train: [2], val: [3] }
-        }
-      ]
-    });
+    const { runs } = onePayload({ train: [2], val: [3] });
     expect(planCharts(null, runs).map(chart => chart.title)).toEqual([
       'train / val'
     ]);
@@ -102,18 +91,10 @@ describe('the charts a payload asks for', () => {
   });
 
   it('take a run added from another panel by its own placements', () => {
-    const added = validatePayload({
-      version: 1,
-      runs: [
-        {
-          id: 'b',
-          name: 'b',
-          status: 'finished',
-          epochs: [1],
-          metrics: { loss: [1], holdout_err: [2] }
-        }
-      ]
-    }).runs[0];
+    const added = onePayload(
+      { loss: [1], holdout_err: [2] },
+      { id: 'b', name: 'b' }
+    ).runs[0];
     const plan = planCharts(payload.charts, [...payload.runs, added]);
     // The writer's charts first, as it ordered them; then the added ones.
     expect(plan.map(c => [c.title, c.metrics.map(m => m.name)])).toEqual([

@@ -12,7 +12,7 @@ import {
 } from '../src/options';
 import { validatePayload } from '../src/payload';
 import { LIGHT_THEME } from '../src/theme';
-import { historyFixture } from './fixtures';
+import { historyFixture, onePayload } from './fixtures';
 
 function charts(stem: string, controls: Controls = RAW) {
   const payload = validatePayload(historyFixture(stem).payload);
@@ -85,29 +85,21 @@ describe('buildCharts', () => {
   });
 
   it('labels a best on the open side of its point', () => {
-    const run = (best: Record<string, unknown>) =>
-      validatePayload({
-        version: 1,
-        runs: [
-          {
-            id: 'a',
-            name: 'a',
-            status: 'finished',
-            epochs: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
-            metrics: {
-              val_loss: [9, 8, 7, 6, 5, 4, 3, 2, 1, 0.5],
-              val_accuracy: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
-            },
-            best
-          }
-        ]
-      });
     const positions = (best: Record<string, unknown>) =>
-      buildCharts(run(best), {
-        theme: LIGHT_THEME,
-        animation: false,
-        controls: RAW
-      }).map(
+      buildCharts(
+        onePayload(
+          {
+            val_loss: [9, 8, 7, 6, 5, 4, 3, 2, 1, 0.5],
+            val_accuracy: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
+          },
+          { best }
+        ),
+        {
+          theme: LIGHT_THEME,
+          animation: false,
+          controls: RAW
+        }
+      ).map(
         spec =>
           (series(spec)[0].markPoint?.label as { position?: string }).position
       );

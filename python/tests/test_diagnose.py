@@ -299,6 +299,12 @@ def test_a_classifier_answering_one_class_underfits():
     }
     (finding,) = tc.diagnose(history)
     assert finding.kind == "underfitting" and "exactly 0.857" in finding.message
+    # the same logged in percent
+    percent = history | {
+        "accuracy": [100 * a for a in history["accuracy"]],
+        "val_accuracy": [85.7143] * 10,
+    }
+    assert kinds_of(percent) == ["underfitting"]
     # a model that fits its training data is not answering one class
     learning = history | {"accuracy": [0.9 + 0.01 * i for i in range(10)]}
     assert "underfitting" not in kinds_of(learning)

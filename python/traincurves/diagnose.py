@@ -20,6 +20,7 @@ which is a fact, not a verdict).
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from statistics import median
 from typing import Any
@@ -155,9 +156,13 @@ def _phase_starts(run: Any) -> set[int]:
     (layers unfrozen for fine-tuning, new data), not instability."""
     starts: set[int] = set()
     for name in run:
-        if _role(name)[1] not in ("lr", "learning_rate", "learning_rates"):
-            if not _role(name)[1].startswith("lr_"):
-                continue
+        base = _role(name)[1]
+        if base not in (
+            "lr",
+            "learning_rate",
+            "learning_rates",
+        ) and not base.startswith("lr_"):
+            continue
         e, v = _finite(run.epochs, run[name])
         for i in range(1, len(v)):
             if v[i - 1] > 0 and v[i] <= 0.8 * v[i - 1]:
@@ -361,7 +366,7 @@ def _unstable(
     v: list[float],
     val: tuple[list[int], list[float]] | None,
     t: Thresholds,
-    phases: set[int] = frozenset(),  # type: ignore[assignment]
+    phases: Collection[int] = (),
 ) -> Finding | None:
     # (A validation loss that falls to about zero, as a test loss of a
     # solved task can, gives no scale to compare with.)
@@ -406,7 +411,9 @@ def _unstable(
         ]
         if not serious:
             return None
-    serious = [(i, s) for i, s in serious if not {e[i], e[i] - 1} & phases]
+    serious = [
+        (i, s) for i, s in serious if e[i] not in phases and e[i] - 1 not in phases
+    ]
     if not serious:
         return None
     # Consecutive epochs above the best are one jump and its way back down.
@@ -481,16 +488,23 @@ def _swings(
     )
 
 
+def _accuracy_metric(run: Any, split_name: str) -> str | None:
+    """The run's first accuracy metric of that split."""
+    return next(
+        (m for m in run if _role(m)[0] == split_name and _is_accuracy(_role(m)[1])),
+        None,
+    )
+
+
 def _accuracy(run: Any, split_name: str) -> list[float]:
     """The run's accuracy curve of that split, as a fraction."""
-    for name in run:
-        part, base = _role(name)
-        if part == split_name and _is_accuracy(base):
-            _, v = _finite(run.epochs, run[name])
-            if v and max(v) > 1.5:  # logged in percent
-                v = [x / 100 for x in v]
-            return v
-    return []
+    name = _accuracy_metric(run, split_name)
+    if name is None:
+        return []
+    _, v = _finite(run.epochs, run[name])
+    if v and max(v) > 1.5:  # logged in percent
+        v = [x / 100 for x in v]
+    return v
 
 
 def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | None:
@@ -615,26 +629,22 @@ def _one_class(run: Any, t: Thresholds) -> tuple[str, float, int] | None:
     training accuracy) has not changed at all over the last epochs, at
     least `trend_epochs` and half the run, short of perfect, and training
     accuracy is no better."""
-    for split_name in ("validation", "train"):
-        names = [
-            m for m in run if _role(m)[0] == split_name and _is_accuracy(_role(m)[1])
-        ]
-        if not names:
-            continue
-        _, acc = _finite(run.epochs, run[names[0]])
-        if len(acc) < t.trend_epochs:
-            return None
-        count = 1
-        while count < len(acc) and abs(acc[-count - 1] - acc[-1]) < 1e-9:
-            count += 1
-        train = _accuracy(run, "train")
-        if (
-            count >= max(t.trend_epochs, len(acc) / 2)
-            and acc[-1] < 0.999
-            and (not train or median(train[-3:]) <= acc[-1] + 0.02)
-        ):
-            return names[0], acc[-1], count
+    name = _accuracy_metric(run, "validation") or _accuracy_metric(run, "train")
+    if name is None:
         return None
+    acc = _accuracy(run, _role(name)[0])
+    if len(acc) < t.trend_epochs:
+        return None
+    count = 1
+    while count < len(acc) and abs(acc[-count - 1] - acc[-1]) < 1e-9:
+        count += 1
+    train = _accuracy(run, "train")
+    if (
+        count >= max(t.trend_epochs, len(acc) / 2)
+        and acc[-1] < 0.999
+        and (not train or median(train[-3:]) <= acc[-1] + 0.02)
+    ):
+        return name, acc[-1], count
     return None
 
 
@@ -847,6 +857,7 @@ def diagnose(
     # Metrics a finding already explains get no second verdict.
     covered = {f.metric for f in findings}
     pairs = _loss_pairs(run)
+    phases = _phase_starts(run)
     for train, val in pairs:
         if train in covered:
             continue
@@ -854,9 +865,7 @@ def diagnose(
         if len(v) < t.min_epochs:
             continue
         twin = _finite(run.epochs, run[val]) if val and val not in covered else None
-        found = _divergence(train, e, v, t) or _unstable(
-            train, e, v, twin, t, _phase_starts(run)
-        )
+        found = _divergence(train, e, v, t) or _unstable(train, e, v, twin, t, phases)
         if not found and twin:
             found = _overfitting(run, train, val, t)
         if not found:

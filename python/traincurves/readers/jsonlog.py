@@ -36,7 +36,7 @@ from typing import Any
 
 from ..run import Run
 from .base import LoadError, skipped
-from .table import Cell, Table, runs_from_table
+from .table import SPLIT_PREFIXES, Cell, Table, runs_from_table
 from .text import head_text, json_value, read_text
 
 _WRAPPERS = ("history", "train_history", "training_history")
@@ -136,25 +136,13 @@ def _histories(records: list[Any]) -> list[Any] | None:
     ]
 
 
-# Records kept per phase, and the prefix their metrics take.
-_PHASES = {
-    "train": "",
-    "training": "",
-    "val": "val_",
-    "valid": "val_",
-    "validation": "val_",
-    "eval": "val_",
-    "test": "test_",
-}
-
-
 def _phases_merged(phases: Mapping[str, list[Any]]) -> list[dict[str, Any]]:
     """One record per epoch from per-phase lists of records, aligned by
     their ``epoch`` when they all have one, else by position."""
     by_epoch = all("epoch" in r for records in phases.values() for r in records)
     merged: dict[Any, dict[str, Any]] = {}
     for phase, records in phases.items():
-        prefix = _PHASES[phase.lower()]
+        prefix = SPLIT_PREFIXES[phase.lower()]
         for i, record in enumerate(records):
             key = record["epoch"] if by_epoch else i
             row = merged.setdefault(key, {"epoch": key} if by_epoch else {})
@@ -296,7 +284,7 @@ def table(path: Path, data: Any, lines: list[int] | None, notes: list[str]) -> T
                 merged = {**rest, **inner}
                 return _from_dict(path, merged, notes)
         phases = {k: v for k, v in data.items() if _records(v)}
-        if len(phases) >= 2 and all(k.lower() in _PHASES for k in phases):
+        if len(phases) >= 2 and all(k.lower() in SPLIT_PREFIXES for k in phases):
             # {"train": [{"epoch": 1, "loss": ...}], "val": [...]}
             rest = {k: v for k, v in data.items() if k not in phases}
             found = table(path, _phases_merged(phases), None, notes)

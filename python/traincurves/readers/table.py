@@ -45,7 +45,9 @@ EPOCH_NAMES = (
     "epoch_index",
 )
 STEP_NAMES = ("step", "steps", "global_step", "iteration", "iterations", "iter")
-_SPLITS = {
+# A phase's name -> the prefix its metrics take (a `phase` column, JSON
+# records kept per phase).
+SPLIT_PREFIXES = {
     "train": "",
     "training": "",
     "val": "val_",
@@ -163,7 +165,7 @@ def _segments(keys: list[int], breaks: set[int], count: int) -> list[range]:
 def _split_column(texts: dict[str, list[Cell]]) -> str | None:
     for name, cells in texts.items():
         words = {c.strip().lower() for c in cells if isinstance(c, str)}
-        if words and words <= _SPLITS.keys() and len(words) > 1:
+        if words and words <= SPLIT_PREFIXES.keys() and len(words) > 1:
             return name
     return None
 
@@ -256,7 +258,7 @@ def _build(
     for x, i in zip(xs, rows):
         prefix = ""
         if splits is not None and isinstance(splits[i], str):
-            prefix = _SPLITS.get(splits[i].strip().lower(), "")
+            prefix = SPLIT_PREFIXES.get(splits[i].strip().lower(), "")
         for metric in metrics:
             value = numbers[metric][i]
             if value is None:
