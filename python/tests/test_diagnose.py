@@ -2,6 +2,7 @@
 
 import json
 import math
+import random
 from collections import Counter
 
 import pytest
@@ -326,3 +327,43 @@ def test_learned_little_waits_for_the_run_to_end():
             run.log(epoch=epoch, loss=value, accuracy=0.1 + 0.02 * epoch)
         assert tc.diagnose(run) == []  # epoch 10 of 100: where every run starts
     assert [f.kind for f in tc.diagnose(run)] == ["underfitting"]
+
+
+# A validation curve that jumps from epoch to epoch, then settles well over
+# its best for good while training goes on (the shape of a real credit
+# scoring log): too rough for the noise test, lasting enough to count.
+ROUGH_LOSS = [0.13, 0.04, 0.02, 0.012, 0.008, 0.006, 0.005, 0.0045, 0.004]
+ROUGH_LOSS += [0.0035, 0.0032, 0.003, 0.0029, 0.0029, 0.0028, 0.0028, 0.0028]
+ROUGH_VAL = [0.23, 0.026, 0.012, 0.012, 0.0084, 0.0044, 0.0028, 0.0064, 0.014]
+ROUGH_VAL += [0.0093, 0.010, 0.0061, 0.0114, 0.0101, 0.0105, 0.0098, 0.0108]
+
+
+def test_a_rough_validation_curve_that_stays_over_its_best_overfits():
+    (finding,) = tc.diagnose({"loss": ROUGH_LOSS, "val_loss": ROUGH_VAL})
+    assert (finding.kind, finding.confidence, finding.severity) == (
+        "overfitting",
+        "low",
+        "info",
+    )
+    assert finding.start == 6 and finding.evidence["best"] == 0.0028
+
+
+def test_a_rough_rise_while_validation_accuracy_improves_is_not_overfitting():
+    acc = [0.80, 0.90, 0.93, 0.94, 0.95, 0.955, 0.96, 0.958, 0.962, 0.965]
+    acc += [0.966, 0.968, 0.97, 0.972, 0.975, 0.976, 0.98]
+    history = {"loss": ROUGH_LOSS, "val_loss": ROUGH_VAL, "val_accuracy": acc}
+    assert "overfitting" not in kinds_of(history)
+
+
+def test_a_lucky_low_late_in_a_long_rough_run_is_not_overfitting():
+    # Validation levels off and wobbles while training goes on falling; the
+    # best of 60 rough epochs is one lucky epoch near the end, the epochs
+    # after it at the usual level: a stall, not a rise.
+    found = []
+    for seed in range(10):
+        rng = random.Random(seed)
+        loss = [0.5 * 0.96**i for i in range(60)]
+        val = [0.06 + 0.1 * 0.9**i + rng.gauss(0, 0.01) for i in range(60)]
+        val[53] = min(val) - 0.01
+        found.append("overfitting" in kinds_of({"loss": loss, "val_loss": val}))
+    assert sum(found) <= 1, found

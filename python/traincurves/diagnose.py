@@ -496,15 +496,38 @@ def _accuracy_metric(run: Any, split_name: str) -> str | None:
     )
 
 
-def _accuracy(run: Any, split_name: str) -> list[float]:
-    """The run's accuracy curve of that split, as a fraction."""
+def _accuracy_points(run: Any, split_name: str) -> tuple[list[int], list[float]]:
+    """The run's accuracy curve of that split, as a fraction, with epochs."""
     name = _accuracy_metric(run, split_name)
     if name is None:
-        return []
-    _, v = _finite(run.epochs, run[name])
+        return [], []
+    e, v = _finite(run.epochs, run[name])
     if v and max(v) > 1.5:  # logged in percent
         v = [x / 100 for x in v]
-    return v
+    return e, v
+
+
+def _accuracy(run: Any, split_name: str) -> list[float]:
+    """The run's accuracy curve of that split, as a fraction."""
+    return _accuracy_points(run, split_name)[1]
+
+
+def _at_best(acc: list[float]) -> bool:
+    """Whether an accuracy curve ends (smoothed) at its best."""
+    sa = _smooth(acc)
+    return sa[-1] >= max(sa) - max(_noise(acc), 0.002)
+
+
+def _still_learns(run: Any, epoch: int) -> bool:
+    """Whether the validation accuracy beat, after ``epoch``, its best until
+    then (by more than its noise): the model still gets better where it
+    counts, whatever its loss does."""
+    epochs, v = _accuracy_points(run, "validation")
+    before = [x for e, x in zip(epochs, v) if e <= epoch]
+    later = [x for e, x in zip(epochs, v) if e > epoch]
+    if len(v) < 3 or not before or not later:
+        return False
+    return max(later) > max(before) + _noise(v)
 
 
 def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | None:
@@ -554,6 +577,9 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
     if (
         rise >= t.overfit_rise
         and z >= t.overfit_signal
+        # and over the smoothed curve at the best, not only over the best:
+        # the best of many rough epochs may be one lucky low
+        and tail - sva[best] >= 2 * noise
         and above >= max(patience, 0.6 * after)
     ):
         confidence = "high" if rise >= 0.15 and z >= 2 * t.signal else "medium"
@@ -565,6 +591,18 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
     ):
         # a small rise, but steady and far above a smooth curve's noise
         confidence = "medium"
+    elif (
+        after >= 5
+        and above >= 0.8 * after
+        and tail >= sva[best] * (1 + 2 * t.overfit_rise)
+        and median(va[best + 1 :]) >= sva[best] * (1 + t.overfit_rise)
+        and tail - sva[best] >= 2 * noise
+        and not _still_learns(run, epochs[best])
+    ):
+        # A rough validation curve: its rise less clear of the noise than
+        # above, but lasting, measured from the smoothed curve at the best;
+        # and the validation accuracy, if logged, has not improved since.
+        confidence = "low"
     elif (
         len(va) < 5
         and run.status != "running"  # (3 epochs into a longer run: too soon)
@@ -580,8 +618,7 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
     if len(acc) >= t.min_epochs:
         # Validation accuracy still at its best says the rise in loss is the
         # model growing confident on a few mistakes, not yet worse overall.
-        sa = _smooth(acc)
-        if sa[-1] >= max(sa) - max(_noise(acc), 0.002):
+        if _at_best(acc) and confidence == "high":
             confidence = "medium"
     return _finding(
         "overfitting",
