@@ -1,7 +1,8 @@
 """How far the diagnosis agrees with practitioners on real training logs.
 
-Run: ``.venv/bin/python bench/diagnosis_score.py [dev|heldout ...]`` (both
-splits by default). The logs are ``test/fixtures/real_logs`` (``manifest.json``
+Run: ``.venv/bin/python bench/diagnosis_score.py [dev|heldout|round4 ...]``
+(both splits by default; ``round4`` is the fourth round of files, both
+splits, scored once before any rule was tuned on them). The logs are ``test/fixtures/real_logs`` (``manifest.json``
 gives each file's split); two practitioners labelled each file by looking at
 its curves (``labels_a.json``, ``labels_b.json``).
 
@@ -42,7 +43,8 @@ PROBLEMS = set(KINDS) - {"noisy_validation"}
 
 
 def labelled(split: str) -> list[dict]:
-    """Each file of the split with both labels and what was found in it."""
+    """Each file of the split (or ``roundN``: of that round of collection)
+    with both labels and what was found in it."""
     manifest = json.loads((LOGS / "manifest.json").read_text())
     a, b = (
         {x["file"]: x for x in json.loads((LOGS / f"labels_{k}.json").read_text())}
@@ -50,7 +52,10 @@ def labelled(split: str) -> list[dict]:
     )
     cases = []
     for entry in manifest:
-        if entry["split"] != split:
+        if split.startswith("round"):
+            if entry.get("round") != int(split[5:]):
+                continue
+        elif entry["split"] != split:
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # logs read in part say so; fine here

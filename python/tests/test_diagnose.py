@@ -367,3 +367,24 @@ def test_a_lucky_low_late_in_a_long_rough_run_is_not_overfitting():
         val[53] = min(val) - 0.01
         found.append("overfitting" in kinds_of({"loss": loss, "val_loss": val}))
     assert sum(found) <= 1, found
+
+
+# The weights blow up in the second epoch, before any progress (so no
+# setback can be measured), and training recovers: shaped on a real log.
+BLOWN_LOSS = [8.3, 7499.0, 187.5, 8.03, 7.84, 7.41, 7.33, 7.26, 7.2, 7.13]
+BLOWN_VAL = [8008.3, 229.9, 8.2, 8.19, 8.0, 7.96, 7.92, 7.89, 7.86, 7.84]
+
+
+def test_a_blow_up_before_any_progress_is_unstable():
+    findings = tc.diagnose({"loss": BLOWN_LOSS, "val_loss": BLOWN_VAL})
+    spike = next(f for f in findings if f.kind == "unstable")
+    assert (spike.start, spike.end, spike.confidence) == (1, 1, "high")
+    assert "7.5e+03 at epoch 2, 903 times its usual level" in spike.message
+    # the blow-up does not hide what the rest of the run says
+    assert len(findings) == len({f.kind for f in findings})
+
+
+def test_one_leap_nothing_confirms_is_a_bad_batch():
+    assert "unstable" not in kinds_of({"loss": BLOWN_LOSS})
+    calm = [8.1, 8.0, 8.0, 7.9, 7.9, 7.8, 7.8, 7.8, 7.7, 7.7]
+    assert "unstable" not in kinds_of({"loss": BLOWN_LOSS, "val_loss": calm})

@@ -101,6 +101,9 @@ class Thresholds:
     swing: float = 0.15
     # ... or a training loss this many times the validation loss
     blowup: float = 1e6
+    # ... or one epoch this many times the loss's start and its median,
+    # after which it comes back down
+    spike: float = 10.0
     # divergence: the loss ends this much above its start; or its last
     # epochs give back `setback` of the progress and stay there
     diverge: float = 0.1
@@ -358,6 +361,42 @@ def _divergence(
             {"best": v[best], "last": v[-1], "given_back": tail[-1]},
         )
     return None
+
+
+def _spike(
+    metric: str,
+    e: list[int],
+    v: list[float],
+    val: tuple[list[int], list[float]] | None,
+    t: Thresholds,
+) -> Finding | None:
+    """A training loss that leaps by an order of magnitude over where it
+    started and over its usual high, then comes back, with the validation
+    loss leaping too: the weights blew up for a while. (Before any
+    progress, so ``_setbacks`` cannot see it.) Without a validation loss to
+    confirm it, one leap may be a bad batch."""
+    if len(v) < t.trend_epochs or min(v) <= 0 or not val or not val[1]:
+        return None
+    i = max(range(len(v)), key=v.__getitem__)
+    rest = sorted(v[:i] + v[i + 1 :])
+    usual = max(v[0], rest[int(0.9 * (len(rest) - 1))])
+    if v[i] < t.spike * usual or i == len(v) - 1 or v[-1] > v[i] / t.spike:
+        return None
+    near = [x for ep, x in zip(*val) if abs(ep - e[i]) <= 1]
+    if not near or max(near) < t.spike * median(val[1]):
+        return None
+    return _finding(
+        "unstable",
+        metric,
+        e[i],
+        e[i],
+        f"{metric} leaps to {_num(v[i])} at epoch {e[i] + 1}, "
+        f"{v[i] / usual:.0f} times its usual level, and validation with it, "
+        "before coming back: the learning rate is likely too high (or needs "
+        "a warm-up)",
+        "high",
+        {"peak": v[i], "usual": usual},
+    )
 
 
 def _unstable(
@@ -902,7 +941,13 @@ def diagnose(
         if len(v) < t.min_epochs:
             continue
         twin = _finite(run.epochs, run[val]) if val and val not in covered else None
-        found = _divergence(train, e, v, t) or _unstable(train, e, v, twin, t, phases)
+        found = _divergence(train, e, v, t)
+        if not found and (spike := _spike(train, e, v, twin, t)):
+            # A blow-up of a few steps does not explain how the rest of the
+            # run went: the other checks still read it.
+            findings.append(spike)
+        elif not found:
+            found = _unstable(train, e, v, twin, t, phases)
         if not found and twin:
             found = _overfitting(run, train, val, t)
         if not found:
