@@ -388,3 +388,23 @@ def test_one_leap_nothing_confirms_is_a_bad_batch():
     assert "unstable" not in kinds_of({"loss": BLOWN_LOSS})
     calm = [8.1, 8.0, 8.0, 7.9, 7.9, 7.8, 7.8, 7.8, 7.7, 7.7]
     assert "unstable" not in kinds_of({"loss": BLOWN_LOSS, "val_loss": calm})
+
+
+def test_a_falling_validation_score_overfits_without_a_validation_loss():
+    # A hand-written loop that prints the training loss and validation
+    # accuracy only: the accuracy peaks and falls for good while the
+    # training loss goes on falling.
+    loss = [0.9 * 0.8**i for i in range(14)]
+    acc = [0.50, 0.62, 0.70, 0.75, 0.78, 0.80, 0.79, 0.76, 0.74]
+    acc += [0.72, 0.71, 0.70, 0.70, 0.69]
+    (finding,) = tc.diagnose({"loss": loss, "val_accuracy": acc})
+    assert (finding.kind, finding.metric, finding.start) == (
+        "overfitting",
+        "val_accuracy",
+        5,
+    )
+    assert finding.message.startswith("val_accuracy -13 % from its best (0.8 at")
+    # still rising, or wobbling at its best: no finding
+    for late in ([0.80, 0.81, 0.82, 0.82, 0.83], [0.80, 0.79, 0.80, 0.81, 0.79]):
+        history = {"loss": loss[:10], "val_accuracy": acc[:5] + late}
+        assert "overfitting" not in kinds_of(history)

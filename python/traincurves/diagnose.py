@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from statistics import median
 from typing import Any
 
-from .metrics import role, words
+from .metrics import direction, role, words
 
 ADVICE = {
     "nonfinite": "check the inputs for NaN/inf, lower the learning rate, clip gradients",
@@ -680,6 +680,81 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
     )
 
 
+def _score_metric(run: Any) -> str | None:
+    """The validation metric a run without a validation loss is judged by:
+    its accuracy, else its first score where higher is better (F1, AUC,
+    Dice, ...)."""
+    return _accuracy_metric(run, "validation") or next(
+        (m for m in run if _role(m)[0] == "validation" and direction(m) == "max"),
+        None,
+    )
+
+
+def _score_overfitting(run: Any, train: str, t: Thresholds) -> Finding | None:
+    """Overfitting read from a validation score when no validation loss is
+    logged (a hand-written loop printing the training loss and validation
+    accuracy): the score falls from its best, clearly and for good, while
+    the training loss goes on falling. The same tests as for a loss, turned
+    over; confidence one step lower, a score being coarser than a loss."""
+    name = _score_metric(run)
+    if name is None:
+        return None
+    rows = [
+        (ep, a, b)
+        for ep, a, b in zip(run.epochs, run[train], run[name])
+        if a is not None and b is not None and math.isfinite(a) and math.isfinite(b)
+    ]
+    if len(rows) < 6:
+        return None
+    epochs = [r[0] for r in rows]
+    tr = _smooth([r[1] for r in rows])
+    sc = [r[2] for r in rows]
+    ssc = _smooth(sc)
+    best = max(range(len(sc)), key=sc.__getitem__)
+    ref, after = sc[best], len(sc) - 1 - best
+    if after < t.patience or ref <= 0:
+        return None
+    noise = _noise(sc)
+    tail = median(sc[-min(3, after) :])
+    drop = 1 - tail / ref
+    level = ref * 0.98 - noise / 2
+    below = sum(x < level for x in ssc[best + 1 :])
+    fell = (tr[best] - tr[-1]) / abs(tr[best]) if tr[best] else 0.0
+    span = ref - min(sc)
+    seen = (ref - tail) / span if span > 0 else 0.0
+    if (
+        fell < t.still_falls
+        or seen < t.overfit_seen
+        or drop < t.overfit_rise
+        or ref - tail < t.overfit_signal * noise
+        or ssc[best] - tail < 2 * noise
+        or below < max(t.patience, 0.6 * after)
+    ):
+        return None
+    confidence = (
+        "medium" if drop >= 0.15 and ref - tail >= 2 * t.signal * noise else "low"
+    )
+    return _finding(
+        "overfitting",
+        name,
+        epochs[best],
+        epochs[-1],
+        f"{name} -{_share(drop)} from its best ({_num(ref)} at epoch "
+        f"{epochs[best] + 1}) for {after} epoch{'s' * (after > 1)} while {train} "
+        f"fell {_share(fell)}: the model overfits",
+        confidence,
+        {
+            "best_epoch": epochs[best] + 1,
+            "best": ref,
+            "val_drop": drop,
+            "epochs_since_best": after,
+            "train_fall": fell,
+            "noise": noise,
+            "seen": seen,
+        },
+    )
+
+
 def _chance_level(run: Any, v: list[float], t: Thresholds) -> tuple[int, str] | None:
     """(K, where K came from) when the loss sits near ln K and accuracy (if
     logged) near chance: no better than guessing among K classes."""
@@ -950,6 +1025,8 @@ def diagnose(
             found = _unstable(train, e, v, twin, t, phases)
         if not found and twin:
             found = _overfitting(run, train, val, t)
+        elif not found and not val and not _validation_only(run):
+            found = _score_overfitting(run, train, t)
         if not found:
             found = _underfitting(run, train, twin and val, t)
         if found:
