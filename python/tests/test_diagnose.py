@@ -408,3 +408,33 @@ def test_a_falling_validation_score_overfits_without_a_validation_loss():
     for late in ([0.80, 0.81, 0.82, 0.82, 0.83], [0.80, 0.79, 0.80, 0.81, 0.79]):
         history = {"loss": loss[:10], "val_accuracy": acc[:5] + late}
         assert "overfitting" not in kinds_of(history)
+
+
+def test_a_gan_s_adversaries_are_not_read_as_losses_to_minimise():
+    # The discriminator wins round after round, then loses ground as the
+    # generator catches up: the game, not a learning rate too high.
+    d = [0.69, 0.5, 0.3, 0.1, 0.05, 0.3, 0.6, 0.2, 0.1, 0.4, 0.25, 0.3]
+    g = [0.7, 0.9, 1.4, 2.0, 2.6, 1.5, 0.9, 1.8, 2.2, 1.2, 1.4, 1.3]
+    for names in (("d_loss", "g_loss"), ("loss_D", "loss_G")):
+        history = dict(zip(names, (d, g)))
+        assert kinds_of(history) == [], names
+    # ... but a generator that climbs for good while its discriminator
+    # collapses has lost the game: that still shows
+    d = [1.3 * 0.7**i for i in range(12)]
+    g = [0.7 + 0.4 * i for i in range(12)]
+    assert kinds_of({"discriminator_loss": d, "generator_loss": g}) == ["divergence"]
+    # the same rule leaves an actor-critic's actor and entropy alone
+    actor = [-0.001, -0.003, 0.00002, -0.002, -0.001, 0.0001, -0.0015, -0.002]
+    assert kinds_of({"actor_loss": actor, "entropy_loss": [1.6] * 8}) == []
+
+
+def test_chance_level_from_the_starting_loss_only_where_it_tells():
+    # a binary cross-entropy that starts at ln 2 and stays there
+    flat = [0.694, 0.693, 0.6931, 0.6932, 0.693, 0.6931, 0.693, 0.6931]
+    (finding,) = tc.diagnose({"loss": flat, "val_loss": flat})
+    assert "about ln 2" in finding.message and "starting loss" in finding.message
+    # a loss that starts near ln 10 says nothing about ten classes: every
+    # value from 2 up is near the log of some whole number
+    slow = [2.34, 2.30, 2.29, 2.27, 2.25, 2.24, 2.22, 2.21, 2.2, 2.2, 2.19]
+    for finding in tc.diagnose({"loss": slow, "val_loss": slow}):
+        assert "guessing among" not in finding.message

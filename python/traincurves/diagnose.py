@@ -178,8 +178,24 @@ def _phase_starts(run: Any) -> set[int]:
 _ERRORS = {"l1", "l2", "mse", "mae", "rmse", "nll", "bce", "logloss", "error"}
 
 
+# Losses not minimised by design: a GAN's discriminator (or critic) and
+# adversarial terms, an actor-critic's actor and critic, which play against
+# each other; a policy's entropy and KL terms, held at a level. Their rises
+# and falls are the game being played, not its health.
+_ADVERSARY = {"d", "disc", "discriminator", "critic", "adv", "adversarial", "actor"}
+_GAME = _ADVERSARY | {"policy", "pg", "entropy", "kl"}
+
+
+def _tokens(name: str) -> set[str]:
+    return set(_role(name)[1].split("_"))
+
+
+def _is_game(name: str) -> bool:
+    return bool(_GAME & _tokens(name))
+
+
 def _loss_pairs(run: Any) -> list[tuple[str, str | None]]:
-    pairs = _pairs(run)
+    pairs = [(tr, va) for tr, va in _pairs(run) if not _is_game(tr)]
     named = [(tr, va) for tr, va in pairs if _is_loss(_role(tr)[1])]
     return named or [
         (tr, va) for tr, va in pairs if _ERRORS & set(_role(tr)[1].split("_"))
@@ -310,15 +326,18 @@ def _setbacks(v: list[float], t: Thresholds) -> list[tuple[int, float]]:
 
 
 def _divergence(
-    metric: str, e: list[int], v: list[float], t: Thresholds
+    metric: str, e: list[int], v: list[float], t: Thresholds, game: bool = False
 ) -> Finding | None:
+    """A loss that climbs for good. In a game (a GAN's generator) the loss
+    goes up and down as the adversary learns: only a climb on nearly every
+    epoch counts there (the adversary has won)."""
     n = len(v)
     rises = sum(b > a for a, b in zip(v, v[1:])) / (n - 1)
     if (
         n >= t.trend_epochs
         and v[0] > 0
         and v[-1] > v[0] * (1 + t.diverge)
-        and rises >= 0.6
+        and rises >= (0.8 if game else 0.6)
     ):
         return _finding(
             "divergence",
@@ -345,6 +364,8 @@ def _divergence(
         )
     # Training that got somewhere and then lost it for good: the last
     # epochs all give back most of the progress.
+    if game:
+        return None
     back = dict(_setbacks(v, t))
     tail = [back.get(i, 0.0) for i in range(n - 2, n)]
     best = min(range(n), key=v.__getitem__)
@@ -767,8 +788,18 @@ def _chance_level(run: Any, v: list[float], t: Thresholds) -> tuple[int, str] | 
             candidates.append((round(1 / acc), "accuracy"))
         if acc <= 0.65:
             candidates.append((2, "binary accuracy"))
-    elif math.log(1.5) < v[0] < math.log(100_000):
-        candidates.append((round(math.exp(v[0])), "starting loss"))
+    else:
+        # K from the starting loss only where it tells: the loss starts at
+        # ln K itself, and K is small enough that the values ln K and
+        # ln (K + 1) lie further apart than the tolerance (K ln K < 1 /
+        # (2 chance): K up to 5); past that, every loss is near some ln K.
+        k = round(math.exp(v[0])) if math.log(1.5) < v[0] < math.log(100) else 0
+        if (
+            2 <= k
+            and k * math.log(k) < 1 / (2 * t.chance)
+            and abs(v[0] - math.log(k)) <= t.chance * math.log(k)
+        ):
+            candidates.append((k, "starting loss"))
     for k, source in candidates:
         if k >= 2 and abs(level - math.log(k)) <= t.chance * math.log(k):
             return k, source
@@ -1008,6 +1039,7 @@ def diagnose(
     # Metrics a finding already explains get no second verdict.
     covered = {f.metric for f in findings}
     pairs = _loss_pairs(run)
+    adversary = any(_ADVERSARY & _tokens(name) for name in run)
     phases = _phase_starts(run)
     for train, val in pairs:
         if train in covered:
@@ -1016,13 +1048,15 @@ def diagnose(
         if len(v) < t.min_epochs:
             continue
         twin = _finite(run.epochs, run[val]) if val and val not in covered else None
-        found = _divergence(train, e, v, t)
-        if not found and (spike := _spike(train, e, v, twin, t)):
-            # A blow-up of a few steps does not explain how the rest of the
-            # run went: the other checks still read it.
-            findings.append(spike)
-        elif not found:
-            found = _unstable(train, e, v, twin, t, phases)
+        found = _divergence(train, e, v, t, game=adversary)
+        # (A generator's loss swings as its adversary learns: no instability.)
+        if not found and not adversary:
+            if spike := _spike(train, e, v, twin, t):
+                # A blow-up of a few steps does not explain how the rest of
+                # the run went: the other checks still read it.
+                findings.append(spike)
+            else:
+                found = _unstable(train, e, v, twin, t, phases)
         if not found and twin:
             found = _overfitting(run, train, val, t)
         elif not found and not val and not _validation_only(run):
