@@ -438,3 +438,14 @@ def test_chance_level_from_the_starting_loss_only_where_it_tells():
     slow = [2.34, 2.30, 2.29, 2.27, 2.25, 2.24, 2.22, 2.21, 2.2, 2.2, 2.19]
     for finding in tc.diagnose({"loss": slow, "val_loss": slow}):
         assert "guessing among" not in finding.message
+
+
+def test_a_loss_that_barely_moves_while_the_score_climbs_is_learning():
+    # a segmentation loss on an odd scale: it hardly moves, yet the
+    # validation IoU nearly triples
+    loss = [0.757, 0.74, 0.725, 0.715, 0.71, 0.706, 0.705, 0.704, 0.704, 0.704]
+    iou = [0.23, 0.35, 0.45, 0.52, 0.57, 0.6, 0.61, 0.62, 0.62, 0.62]
+    assert "underfitting" not in kinds_of({"loss": loss, "val_iou": iou})
+    # without the score, or with one that stays put, it has learned little
+    assert kinds_of({"loss": loss}) == ["underfitting"]
+    assert kinds_of({"loss": loss, "val_iou": [0.23] * 10}) == ["underfitting"]

@@ -711,6 +711,22 @@ def _score_metric(run: Any) -> str | None:
     )
 
 
+def _score_improved(run: Any) -> bool:
+    """Whether the validation score (accuracy, F1, IoU, ...) clearly rose
+    over the run: by half its starting value and by a tenth of the scale
+    (read as a fraction when it is one, or a percentage). A loss that barely
+    moved while the score grew so is on an odd scale; the model learns."""
+    name = _score_metric(run)
+    if name is None:
+        return False
+    _, v = _finite(run.epochs, run[name])
+    if len(v) < 3:
+        return False
+    sv = _smooth(v)
+    scale = 100.0 if max(v) > 1.5 and max(v) <= 100 else 1.0
+    return max(sv) >= 1.5 * sv[0] and (max(sv) - sv[0]) / scale >= 0.1
+
+
 def _score_overfitting(run: Any, train: str, t: Thresholds) -> Finding | None:
     """Overfitting read from a validation score when no validation loss is
     logged (a hand-written loop printing the training loss and validation
@@ -915,8 +931,9 @@ def _underfitting(
             "high",
             {"accuracy": value, "epochs": count},
         )
-    # A loss that has barely moved, in training and validation alike.
-    if len(v) < t.trend_epochs:
+    # A loss that has barely moved, in training and validation alike, and
+    # no validation score that rose to say the model learns all the same.
+    if len(v) < t.trend_epochs or _score_improved(run):
         return None
     drops = [(cv[0] - _smooth(cv)[-1]) / cv[0] for _, _, cv in curves]
     if (
