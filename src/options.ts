@@ -479,16 +479,50 @@ export function findingAreas(
         : theme.textMuted;
   return {
     silent: true,
-    data: shown.map(f => [
-      {
-        name: f.label,
-        xAxis: epochX(run, f.start, mode) ?? f.start,
-        itemStyle: { color: color(f.severity), opacity: 0.12 },
-        label: { color: color(f.severity), position: 'insideTop' }
-      },
-      { xAxis: epochX(run, f.end, mode) ?? f.end }
-    ])
+    data: shown.map(f => {
+      const [x0, x1] = findingSpan(run, f.start, f.end, mode);
+      return [
+        {
+          name: f.label,
+          xAxis: x0,
+          itemStyle: { color: color(f.severity), opacity: 0.12 },
+          label: { color: color(f.severity), position: 'insideTop' }
+        },
+        { xAxis: x1 }
+      ];
+    })
   };
+}
+
+/**
+ * The x range a finding shades. A finding of one epoch (a blow-up) would
+ * be a band of no width: it reaches halfway to the neighbouring epochs.
+ */
+export function findingSpan(
+  run: RunPayload,
+  start: number,
+  end: number,
+  mode: XAxisMode = 'epoch'
+): [number, number] {
+  const x0 = epochX(run, start, mode) ?? start;
+  const x1 = epochX(run, end, mode) ?? end;
+  if (start !== end) {
+    return [x0, x1];
+  }
+  const i = run.epochs.indexOf(start);
+  const near = (j: number) =>
+    j >= 0 && j < run.epochs.length ? epochX(run, run.epochs[j], mode) : null;
+  const before = near(i - 1);
+  const after = near(i + 1);
+  const half =
+    before !== null && after !== null
+      ? Math.min(x0 - before, after - x0) / 2
+      : before !== null
+        ? (x0 - before) / 2
+        : after !== null
+          ? (after - x0) / 2
+          : 0.5;
+  return [x0 - half, x0 + half];
 }
 
 /** A lookup from (series id, epoch) to "nan"/"inf"/"-inf" for the tooltip. */

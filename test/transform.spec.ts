@@ -1,7 +1,7 @@
 import type { LineSeriesOption } from 'echarts';
 
 import { toCSV } from '../src/export';
-import { buildCharts, curve, RAW } from '../src/options';
+import { buildCharts, curve, findingSpan, RAW } from '../src/options';
 import { validatePayload } from '../src/payload';
 import { LIGHT_THEME } from '../src/theme';
 import { delta, logProblem, smooth, xAxisProblem, xOf } from '../src/transform';
@@ -114,6 +114,22 @@ describe('controls in the chart options', () => {
       name: 'overfitting',
       xAxis: 8
     });
+  });
+
+  it('gives a finding of one epoch a band halfway to its neighbours', () => {
+    const run = validatePayload(historyFixture('overfitting').payload).runs[0];
+    const [first, second, third] = run.epochs;
+    expect(findingSpan(run, second, second)).toEqual([
+      (first + second) / 2,
+      (second + third) / 2
+    ]);
+    const last = run.epochs[run.epochs.length - 1];
+    const gap = last - run.epochs[run.epochs.length - 2];
+    expect(findingSpan(run, last, last)).toEqual([
+      last - gap / 2,
+      last + gap / 2
+    ]);
+    expect(findingSpan(run, second, third)).toEqual([second, third]);
   });
 });
 

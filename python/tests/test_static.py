@@ -96,6 +96,16 @@ def test_a_finding_is_shaded_over_its_epochs_and_listed():
     assert "overfitting, epochs 8-20: val_loss +59 % over its best" in text
 
 
+def test_a_finding_of_one_epoch_is_a_band_of_one_epoch():
+    # a blow-up at epoch 2 of 10, confirmed by validation (see test_diagnose)
+    loss = [8.3, 7499.0, 187.5, 8.03, 7.84, 7.41, 7.33, 7.26, 7.2, 7.13]
+    val = [8008.3, 229.9, 8.2, 8.19, 8.0, 7.96, 7.92, 7.89, 7.86, 7.84]
+    run = tc.Run.from_history({"loss": loss, "val_loss": val})
+    (band,) = [e for e in parse(svg([run])).iter() if e.get("class") == "tc-finding"]
+    # the chart is about 9 epochs wide: one epoch is a ninth of it, not 1 px
+    assert float(band.get("width")) > 20
+
+
 def test_status_and_early_stop_are_drawn():
     tree = parse(svg([fixture_run("early_stop_batches")]))
     text = "".join(tree.itertext())

@@ -412,7 +412,7 @@ def _spike(
         e[i],
         e[i],
         f"{metric} leaps to {_num(v[i])} at epoch {e[i] + 1}, "
-        f"{v[i] / usual:.0f} times its usual level, and validation with it, "
+        f"{v[i] / usual:.0f} times its usual level, as validation leaps too, "
         "before coming back: the learning rate is likely too high (or needs "
         "a warm-up)",
         "high",

@@ -547,8 +547,11 @@ def _findings(scale: _Scale, run: dict[str, Any], metrics: list[str]) -> list[st
     ]
     for k, finding in enumerate(shown):
         color = _severity_color(finding["severity"])
-        fx0 = scale.x(max(scale.x0, finding["start"]))
-        fx1 = scale.x(min(scale.x1, finding["end"]))
+        start, end = finding["start"], finding["end"]
+        if start == end:  # one epoch (a blow-up): half an epoch either side
+            start, end = start - 0.5, end + 0.5
+        fx0 = scale.x(max(scale.x0, start))
+        fx1 = scale.x(min(scale.x1, end))
         out.append(
             f'<rect class="tc-finding" x="{_n(fx0)}" y="{_n(scale.top)}" '
             f'width="{_n(max(fx1 - fx0, 1))}" height="{_n(scale.bottom - scale.top)}" '
