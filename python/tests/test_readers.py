@@ -340,6 +340,23 @@ def test_several_runs_in_one_csv(tmp_path):
     assert [r.epochs for r in runs] == [[0, 1], [0, 1, 2], [0]]
 
 
+def test_an_rl_log_by_environment_steps_holds_a_run_per_setting(tmp_path):
+    # two PPO runs one after the other, told apart by a text column; the
+    # step count starts again with the second
+    path = tmp_path / "ppo.csv"
+    path.write_text(
+        "mode,agent_steps,train_return,eval_return\n"
+        "shared,0,,-36.0\nshared,12000,-25.4,-23.9\nshared,21000,-23.3,-19.2\n"
+        "independent,0,,-35.1\nindependent,12000,-24.6,-24.0\n"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LoadWarning)  # nothing left out
+        runs = tc.load_all(path)
+    assert [r.params for r in runs] == [{"mode": "shared"}, {"mode": "independent"}]
+    assert [len(r.epochs) for r in runs] == [3, 2]
+    assert runs[0]["train_return"] == [None, -25.4, -23.3]
+
+
 def test_per_batch_rows_become_the_batch_curve(tmp_path):
     path = tmp_path / "batches.csv"
     path.write_text("epoch,loss,val_loss\n0,1.0,\n0,0.8,\n0,,0.9\n1,0.6,\n1,0.4,0.5\n")

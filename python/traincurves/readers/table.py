@@ -44,7 +44,21 @@ EPOCH_NAMES = (
     "epoch_no",
     "epoch_index",
 )
-STEP_NAMES = ("step", "steps", "global_step", "iteration", "iterations", "iter")
+STEP_NAMES = (
+    "step",
+    "steps",
+    "global_step",
+    "iteration",
+    "iterations",
+    "iter",
+    # reinforcement learning counts environment steps
+    "timestep",
+    "timesteps",
+    "total_timesteps",
+    "env_steps",
+    "agent_steps",
+    "total_steps",
+)
 # A phase's name -> the prefix its metrics take (a `phase` column, JSON
 # records kept per phase).
 SPLIT_PREFIXES = {
