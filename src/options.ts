@@ -278,12 +278,10 @@ function lineSeries(
               show: !member,
               // On the open side of the point: above a minimum, below a
               // maximum (above it sits on the chart's top edge and axis
-              // labels); near the right edge, to its left.
-              position: nearRightEdge(run, best.epoch)
-                ? 'left'
-                : best.mode === 'max'
-                  ? 'bottom'
-                  : 'top',
+              // labels); near the right edge, ending at the point (beside
+              // it, it sat on the curve arriving from the left).
+              position: best.mode === 'max' ? 'bottom' : 'top',
+              align: nearRightEdge(run, best.epoch) ? 'right' : 'center',
               color: theme.text,
               fontSize: 11,
               formatter: `best ${formatValue(best.value)} @ ${best.epoch}`

@@ -99,24 +99,28 @@ describe('buildCharts', () => {
           animation: false,
           controls: RAW
         }
-      ).map(
-        spec =>
-          (series(spec)[0].markPoint?.label as { position?: string }).position
-      );
+      ).map(spec => {
+        const label = series(spec)[0].markPoint?.label as {
+          position?: string;
+          align?: string;
+        };
+        return `${label.position} ${label.align}`;
+      });
     // above a minimum, below a maximum: inside the chart
     expect(
       positions({
         val_loss: { epoch: 4, value: 6, mode: 'min' },
         val_accuracy: { epoch: 4, value: 0.4, mode: 'max' }
       })
-    ).toEqual(['top', 'bottom']);
-    // near the right edge, to the left whichever way
+    ).toEqual(['top center', 'bottom center']);
+    // near the right edge the same side, ending at the point: beside it,
+    // the label would sit on the curve coming in from the left
     expect(
       positions({
         val_loss: { epoch: 10, value: 0.5, mode: 'min' },
         val_accuracy: { epoch: 10, value: 0.95, mode: 'max' }
       })
-    ).toEqual(['left', 'left']);
+    ).toEqual(['top right', 'bottom right']);
   });
 
   it('gives custom metrics their own chart and schedules no best', () => {
