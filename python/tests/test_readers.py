@@ -27,6 +27,13 @@ def load_quietly(path):
         return tc.load(path)
 
 
+def load_all_quietly(path):
+    """tc.load_all, asserting that nothing was left out."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LoadWarning)
+        return tc.load_all(path)
+
+
 def one_warning(caught):
     (warning,) = [w for w in caught if issubclass(w.category, LoadWarning)]
     return str(warning.message)
@@ -349,9 +356,7 @@ def test_an_rl_log_by_environment_steps_holds_a_run_per_setting(tmp_path):
         "shared,0,,-36.0\nshared,12000,-25.4,-23.9\nshared,21000,-23.3,-19.2\n"
         "independent,0,,-35.1\nindependent,12000,-24.6,-24.0\n"
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", LoadWarning)  # nothing left out
-        runs = tc.load_all(path)
+    runs = load_all_quietly(path)
     assert [r.params for r in runs] == [{"mode": "shared"}, {"mode": "independent"}]
     assert [len(r.epochs) for r in runs] == [3, 2]
     assert runs[0]["train_return"] == [None, -25.4, -23.3]
@@ -532,6 +537,21 @@ def test_records_kept_per_phase(tmp_path):
     assert list(run) == ["loss", "acc", "val_loss", "val_acc"]
     assert run["val_loss"] == [r["loss"] for r in val]
     assert run.params == {"lr": 0.01}
+
+
+def test_records_kept_per_stage_of_training_are_a_run_each(tmp_path):
+    # imitation first, then reinforcement learning, epochs counted on
+    path = tmp_path / "training_log.json"
+    bc = [{"epoch": e, "loss": 1 / (e + 1)} for e in range(3)]
+    ppo = [{"epoch": e, "reward": e / 10, "actor_loss": 0.01} for e in (3, 4, 5)]
+    path.write_text(json.dumps({"seed": 42, "bc_history": bc, "ppo_history": ppo}))
+    runs = load_all_quietly(path)
+    assert [r.params for r in runs] == [
+        {"seed": 42, "stage": "bc_history"},
+        {"seed": 42, "stage": "ppo_history"},
+    ]
+    assert [r.epochs for r in runs] == [[0, 1, 2], [3, 4, 5]]
+    assert runs[1]["reward"] == [0.3, 0.4, 0.5]
 
 
 def test_a_quoted_csv_header_is_still_csv(tmp_path):

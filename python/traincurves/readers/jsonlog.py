@@ -7,7 +7,9 @@
   ``val/loss``; other nested values are left out with a note.
 - The same inside a wrapper: ``{"history": {...}, "params": {...}}``.
 - Per-epoch records kept per phase: ``{"train": [{...}], "val": [{...}]}``
-  (validation metrics get ``val_``).
+  (validation metrics get ``val_``); kept per stage of training under
+  other names (``{"pretrain": [...], "finetune": [...]}``): a run each,
+  its ``stage`` a param.
 - A list of per-epoch records, ``[{"epoch": 1, "loss": 0.5}, ...]``, also
   one record per line (JSON Lines).
 - pandas' ``DataFrame.to_json`` in its ``columns``, ``index``, ``records``,
@@ -288,6 +290,21 @@ def table(path: Path, data: Any, lines: list[int] | None, notes: list[str]) -> T
             # {"train": [{"epoch": 1, "loss": ...}], "val": [...]}
             rest = {k: v for k, v in data.items() if k not in phases}
             found = table(path, _phases_merged(phases), None, notes)
+            found.params = {**_from_dict_params(rest, notes), **found.params}
+            return found
+        if len(phases) >= 2 and not any(
+            "stage" in r for v in phases.values() for r in v
+        ):
+            # {"bc_history": [{...}], "ppo_history": [{...}]}: stages of
+            # training one after another, a run each, named in `stage`
+            records: list[Mapping[str, Any]] = []
+            starts: set[int] = set()
+            for key, stage in phases.items():
+                starts.add(len(records))
+                records += [{**r, "stage": key} for r in stage]
+            rest = {k: v for k, v in data.items() if k not in phases}
+            found = table(path, records, None, notes)
+            found.breaks |= starts - {0}
             found.params = {**_from_dict_params(rest, notes), **found.params}
             return found
         lists = [k for k, v in data.items() if isinstance(v, list)]
