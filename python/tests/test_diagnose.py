@@ -449,3 +449,13 @@ def test_a_loss_that_barely_moves_while_the_score_climbs_is_learning():
     # without the score, or with one that stays put, it has learned little
     assert kinds_of({"loss": loss}) == ["underfitting"]
     assert kinds_of({"loss": loss, "val_iou": [0.23] * 10}) == ["underfitting"]
+
+
+def test_a_text_generator_s_loss_near_ln_k_is_not_chance():
+    # a summariser's per-token loss that starts and stays near ln 4: no
+    # classes to guess among (its ROUGE says what it is)
+    loss = [1.40, 1.39, 1.385, 1.383, 1.382, 1.381, 1.38, 1.38]
+    rouge = [30.1, 30.5, 30.8, 31.0, 31.1, 31.2, 31.2, 31.3]
+    history = {"loss": loss, "val_loss": loss, "val_rouge1": rouge}
+    assert all("guessing" not in f.message for f in tc.diagnose(history))
+    assert any("guessing" in f.message for f in tc.diagnose({"loss": loss}))

@@ -792,9 +792,24 @@ def _score_overfitting(run: Any, train: str, t: Thresholds) -> Finding | None:
     )
 
 
+# Scores of generated text or speech: a run judged by them is no classifier,
+# and its per-token loss near some ln K says nothing about guessing.
+_GENERATION = {"rouge", "rouge1", "rouge2", "rougel", "rougelsum", "bleu", "sacrebleu"}
+_GENERATION |= {"meteor", "wer", "cer", "perplexity", "ppl", "gen_len", "chrf"}
+
+
+def _generates(run: Any) -> bool:
+    return any(
+        _GENERATION & set(_role(name)[1].split("_")) or _role(name)[1] in _GENERATION
+        for name in run
+    )
+
+
 def _chance_level(run: Any, v: list[float], t: Thresholds) -> tuple[int, str] | None:
     """(K, where K came from) when the loss sits near ln K and accuracy (if
     logged) near chance: no better than guessing among K classes."""
+    if _generates(run):
+        return None
     level = median(v[-3:])
     accs = [a for a in (_accuracy(run, "validation"), _accuracy(run, "train")) if a]
     acc = median(accs[0][-3:]) if accs else None
