@@ -554,6 +554,19 @@ def test_records_kept_per_stage_of_training_are_a_run_each(tmp_path):
     assert runs[1]["reward"] == [0.3, 0.4, 0.5]
 
 
+def test_records_beside_a_config_s_short_lists(tmp_path):
+    # a training summary: settings (some of them lists) and the epochs
+    path = tmp_path / "training_history.json"
+    epochs = [{"epoch": e, "train/loss": 1 / (e + 1)} for e in range(1, 6)]
+    path.write_text(
+        json.dumps({"image_size": [224, 224], "best_epoch": 3, "epochs": epochs})
+    )
+    with pytest.warns(LoadWarning, match="image_size"):
+        run = tc.load(path)
+    assert list(run) == ["train/loss"] and len(run.epochs) == 5
+    assert run.params == {"best_epoch": 3}
+
+
 def test_a_quoted_csv_header_is_still_csv(tmp_path):
     path = tmp_path / "log.csv"
     path.write_text('"epoch","loss"\n0,1.0\n1,0.5\n2,0.3\n')

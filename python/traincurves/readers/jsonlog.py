@@ -308,6 +308,13 @@ def table(path: Path, data: Any, lines: list[int] | None, notes: list[str]) -> T
             found.params = {**_from_dict_params(rest, notes), **found.params}
             return found
         lists = [k for k, v in data.items() if isinstance(v, list)]
+        if len(phases) == 1:
+            # {"epoch_losses": [{...}]}, beside it at most lists shorter than
+            # it (a config's image_size: [224, 224]), which are no curves
+            (key,) = phases
+            others = [k for k in lists if k != key]
+            if all(len(data[k]) < len(data[key]) for k in others):
+                lists = [key]
         if len(lists) == 1 and _records(data[lists[0]]):  # {"epoch_losses": [{...}]}
             rest = {k: v for k, v in data.items() if k != lists[0]}
             found = table(path, data[lists[0]], None, notes)
