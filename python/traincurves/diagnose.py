@@ -224,6 +224,15 @@ def _finite(
     return [e for e, _ in pairs], [v for _, v in pairs]
 
 
+def _rows(run: Any, a: str, b: str) -> list[tuple[int, float, float]]:
+    """(epoch, a, b) of the epochs where both metrics are finite numbers."""
+    return [
+        (ep, x, y)
+        for ep, x, y in zip(run.epochs, run[a], run[b])
+        if x is not None and y is not None and math.isfinite(x) and math.isfinite(y)
+    ]
+
+
 def _smooth(v: list[float]) -> list[float]:
     """A running median: one-epoch spikes vanish, steps and trends stay."""
     half = 2 if len(v) >= 20 else 1
@@ -591,11 +600,7 @@ def _still_learns(run: Any, epoch: int) -> bool:
 
 
 def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | None:
-    both = [
-        (ep, a, b)
-        for ep, a, b in zip(run.epochs, run[train], run[val])
-        if a is not None and b is not None and math.isfinite(a) and math.isfinite(b)
-    ]
+    both = _rows(run, train, val)
     if len(both) < t.min_epochs:
         return None
     epochs = [x[0] for x in both]
@@ -736,11 +741,7 @@ def _score_overfitting(run: Any, train: str, t: Thresholds) -> Finding | None:
     name = _score_metric(run)
     if name is None:
         return None
-    rows = [
-        (ep, a, b)
-        for ep, a, b in zip(run.epochs, run[train], run[name])
-        if a is not None and b is not None and math.isfinite(a) and math.isfinite(b)
-    ]
+    rows = _rows(run, train, name)
     if len(rows) < 6:
         return None
     epochs = [r[0] for r in rows]
@@ -799,10 +800,7 @@ _GENERATION |= {"meteor", "wer", "cer", "perplexity", "ppl", "gen_len", "chrf"}
 
 
 def _generates(run: Any) -> bool:
-    return any(
-        _GENERATION & set(_role(name)[1].split("_")) or _role(name)[1] in _GENERATION
-        for name in run
-    )
+    return any(_GENERATION & _tokens(name) for name in run)
 
 
 def _chance_level(run: Any, v: list[float], t: Thresholds) -> tuple[int, str] | None:
