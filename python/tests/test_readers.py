@@ -206,6 +206,36 @@ def test_huggingface_trainer_output_folder(tmp_path):
     state = tmp_path / "out" / "checkpoint-16" / "trainer_state.json"
     assert load_quietly(state.parent).metrics == run.metrics
     assert load_quietly(state).name == "out"
+    assert run.status == "finished"
+    # the first epoch's checkpoint: a run that had not ended, saying where
+    first = load_quietly(tmp_path / "out" / "checkpoint-8")
+    assert first.status == "interrupted" and first.epochs == [0]
+    assert "step 8 of 16" in first.events[-1]["message"]
+
+
+def test_trainer_state_ended_before_max_steps(tmp_path):
+    """A Trainer that ended before max_steps (early stopping) stopped early;
+    one that reached them finished."""
+    transformers = pytest.importorskip("transformers")
+
+    history = [
+        {"epoch": 1.0, "loss": 0.9, "step": 10},
+        {"epoch": 1.0, "eval_loss": 0.8, "step": 10},
+        {"epoch": 2.0, "loss": 0.7, "step": 20},
+        {"epoch": 2.0, "eval_loss": 0.85, "step": 20},
+        {"epoch": 2.0, "train_runtime": 3.0, "train_loss": 0.8, "step": 20},
+    ]
+    for planned, status in ((50, "stopped_early"), (20, "finished")):
+        state = transformers.TrainerState(
+            epoch=2.0, global_step=20, max_steps=planned, num_train_epochs=5
+        )
+        state.log_history = history
+        path = tmp_path / f"state{planned}.json"
+        state.save_to_json(str(path))
+        run = load_quietly(path)
+        assert run.status == status
+        stops = [e for e in run.events if e["kind"] == "early_stop"]
+        assert stops == ([{"kind": "early_stop", "epoch": 1}] if planned == 50 else [])
 
 
 def test_trainer_state_evaluated_every_few_steps(tmp_path):

@@ -138,9 +138,34 @@ def read(path: Path) -> list[Run]:
         _by_epoch(run, state, evals, logs)
     else:
         _by_evaluation(run, evals, logs)
-    run.finish("finished")
+    _end(run, state, ended="train_runtime" in params)
     skipped(source, notes)
     return [run]
+
+
+def _end(run: Run, state: dict[str, Any], ended: bool) -> None:
+    """The run's status from the state: a checkpoint saved before
+    ``max_steps`` is a run that had not ended, not a finished one."""
+    step, planned = state.get("global_step"), state.get("max_steps")
+    control = state.get("stateful_callbacks", {})
+    control = control.get("TrainerControl", {}) if isinstance(control, dict) else {}
+    args = control.get("args", {}) if isinstance(control, dict) else {}
+    stop = isinstance(args, dict) and args.get("should_training_stop") is True
+    short = isinstance(step, int) and isinstance(planned, int) and 0 < step < planned
+    last = run.epochs[-1] if run.epochs else 0
+    if short and (stop or ended):  # a callback (early stopping) ended it
+        run.add_event("early_stop", last)
+        run.finish("stopped_early")
+    elif short:
+        run.add_event(
+            "interrupted",
+            last,
+            message=f"the Trainer's state at step {step} of {planned} "
+            "(a checkpoint's): training had not ended when it was saved",
+        )
+        run.finish("interrupted")
+    else:
+        run.finish("finished")
 
 
 def _params(state: dict[str, Any]) -> dict[str, Any]:
