@@ -238,8 +238,48 @@ def test_a_rise_too_small_to_see_on_the_chart_is_not_overfitting():
     loss = [1.0 / (1 + e) ** 1.5 for e in range(30)]
     val = [0.35, 0.21, 0.14, 0.12, 0.11, 0.1, 0.09, 0.085, 0.08, 0.075]
     val += [0.072, 0.07, 0.069, 0.068, 0.0675, 0.067, 0.0668, 0.0667, 0.0668]
-    val += [0.069 + 0.0009 * i for i in range(11)]
+    val += [0.0675 + 0.0006 * i for i in range(11)]  # +10 %
     assert "overfitting" not in kinds_of({"loss": loss, "val_loss": val})
+
+
+def test_a_late_rise_that_climbs_to_the_end_overfits_however_far_val_fell():
+    # the same chart, but validation climbs on to the end, a fifth over its
+    # best: labellers call this late overfitting on real runs
+    loss = [1.0 / (1 + e) ** 1.5 for e in range(30)]
+    val = [0.35, 0.21, 0.14, 0.12, 0.11, 0.1, 0.09, 0.085, 0.08, 0.075]
+    val += [0.072, 0.07, 0.069, 0.068, 0.0675, 0.067, 0.0668, 0.0667, 0.0668]
+    val += [0.069 + 0.0013 * i for i in range(11)]  # +22 %
+    (finding,) = tc.diagnose({"loss": loss, "val_loss": val})
+    assert finding.kind == "overfitting" and finding.start == 17
+    # a lucky low in a flat, jittery tail is no climb
+    flat = [*val[:19], 0.072, 0.068, 0.074, 0.07, 0.073, 0.069, 0.074, 0.07]
+    flat += [0.073, 0.071, 0.073]
+    assert "overfitting" not in kinds_of({"loss": loss, "val_loss": flat})
+
+
+def test_validation_below_training_that_climbs_for_good_overfits():
+    # a jagged last-batch training loss above a validation curve that rises
+    # from its first epoch on and stays up: no lucky best explains it
+    rng = random.Random(1)
+    loss = [0.9 - 0.004 * e + rng.uniform(-0.3, 0.3) for e in range(60)]
+    val = [0.33 + 0.12 * (1 - 0.93**e) for e in range(60)]
+    (finding,) = tc.diagnose({"loss": loss, "val_loss": val})
+    assert finding.kind == "overfitting" and finding.start == 0
+    # the same validation curve wobbling back to where it was is no rise
+    back = val[:10] + [val[10] - 0.01 * i for i in range(1, 11)]
+    back += [0.34 + 0.01 * (i % 2) for i in range(40)]
+    assert "overfitting" not in kinds_of({"loss": loss, "val_loss": back})
+
+
+def test_a_five_epoch_fine_tune_worse_every_epoch_is_low_confidence_overfitting():
+    history = {
+        "loss": [0.328, 0.269, 0.248, 0.237, 0.244],
+        "eval_loss": [0.411, 0.44, 0.458, 0.447, 0.48],
+    }
+    (finding,) = tc.diagnose(history)
+    assert (finding.kind, finding.confidence) == ("overfitting", "low")
+    history["eval_loss"] = [0.411, 0.44, 0.48, 0.43, 0.415]  # back near its best
+    assert "overfitting" not in kinds_of(history)
 
 
 def test_a_three_epoch_fine_tune_that_gets_worse_at_the_end():

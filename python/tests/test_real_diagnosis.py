@@ -57,11 +57,11 @@ def test_underfitting_precision_holds(dev):
 
 
 def test_overfitting_recall_holds(dev):
-    # a guard against regressions: 39 of 60 now (0.65; 28 of 33 before the
-    # fourth and fifth rounds' files, scored once untuned at 0.45 and 0.43,
-    # joined dev). The issue's target, 0.8 on held-out runs, is reported by
-    # bench/diagnosis_score.py.
-    assert recall(dev, "overfitting") >= 0.62
+    # a guard against regressions: 43 of 60 now (0.72; 39 before late
+    # climbs on long charts, validation below training climbing for good
+    # and 5-6 epoch fine-tunes counted). The issue's target, 0.8 on
+    # held-out runs, is reported by bench/diagnosis_score.py.
+    assert recall(dev, "overfitting") >= 0.70
 
 
 def test_every_file_scored_only_where_labellers_agree(dev):

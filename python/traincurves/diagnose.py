@@ -637,7 +637,28 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
     # (Validation below training, as dropout or augmentation make it, that
     # wobbles up from a lucky best, is not one.)
     gap = tail > median(x[1] for x in both[-3:])
-    if fell < t.still_falls or seen < t.overfit_seen or not gap:
+    # A late rise small on a chart spanning decades still shows when it
+    # climbs steadily to the run's end, far above a smooth curve's noise.
+    # (Measured from the smoothed curve at the best: from one lucky low,
+    # a flat, jittery curve seems to climb.)
+    climbs = (
+        after >= 5
+        and tail >= sva[best] * 1.12
+        and tail - sva[best] >= 2 * t.signal * noise
+        and sva[-1] >= max(sva[best + 1 :]) - noise
+        and above >= 0.6 * after
+    )
+    # Validation below training can still overfit: when it climbs for good
+    # over most of its height, no lucky best explains it.
+    steady = (
+        seen >= 0.5
+        and tail >= sva[best] * (1 + 2 * t.overfit_rise)
+        and tail - sva[best] >= 2 * t.signal * noise
+        and above >= 0.8 * after
+    )
+    if fell < t.still_falls or (seen < t.overfit_seen and not climbs):
+        return None
+    if not (gap or steady):
         return None
     if (
         rise >= t.overfit_rise
@@ -669,13 +690,14 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
         # and the validation accuracy, if logged, has not improved since.
         confidence = "low"
     elif (
-        len(va) < 5
+        len(va) < 7
         and run.status != "running"  # (3 epochs into a longer run: too soon)
         and va[-1] == max(va[best:])
         and va[-1] >= ref * (1 + 2 * t.overfit_rise)
     ):
-        # too few epochs for a noise scale (a fine-tune of 3 epochs): the
-        # last is the worst since the best, by twice the usual rise
+        # too few epochs for a noise scale to trust (a fine-tune of 3 to 6
+        # epochs: 1 to 4 second differences): the last is the worst since
+        # the best, by twice the usual rise
         confidence = "low"
     else:
         return None
