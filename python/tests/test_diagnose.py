@@ -499,3 +499,14 @@ def test_a_text_generator_s_loss_near_ln_k_is_not_chance():
     history = {"loss": loss, "val_loss": loss, "val_rouge1": rouge}
     assert all("guessing" not in f.message for f in tc.diagnose(history))
     assert any("guessing" in f.message for f in tc.diagnose({"loss": loss}))
+
+
+def test_a_fine_tune_whose_validation_falls_at_every_evaluation_still_learns():
+    # a pretrained model's loss starts near its floor: a 6 % fall over the
+    # run, but validation better at every evaluation, is slow learning
+    loss = [2.49, 2.41, 2.39, 2.37, 2.35, 2.32, 2.31, 2.3, 2.29, 2.28, 2.26]
+    val = [2.34, 2.3, 2.29, 2.27, 2.25, 2.24, 2.22, 2.21, 2.2, 2.2, 2.19]
+    assert kinds_of({"loss": loss, "val_loss": val}) == []
+    # the same fall with validation wobbling flat at the end has stalled
+    stalled = [2.34, 2.3, 2.27, 2.25, 2.23, 2.22, 2.23, 2.22, 2.23, 2.22, 2.22]
+    assert kinds_of({"loss": loss, "val_loss": stalled}) == ["underfitting"]

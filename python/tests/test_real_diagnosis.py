@@ -49,11 +49,11 @@ def test_precision_at_least_0_9(dev, kind):
 
 
 def test_underfitting_precision_holds(dev):
-    # The 0.9 is not met on the 453 dev files (25 of 29 now, 0.86;
-    # 0.90 before the fifth round's files joined): a guard against
-    # regressions, the figures in bench/README.md.
+    # 25 of 27 on the 453 dev files (0.93; 0.86 before a validation loss
+    # falling at every evaluation counted as learning); held-out figures in
+    # bench/README.md.
     assert dev["tp"]["underfitting"] + dev["fn"]["underfitting"] > 0
-    assert precision(dev, "underfitting") >= 0.85
+    assert precision(dev, "underfitting") >= 0.9
 
 
 def test_overfitting_recall_holds(dev):

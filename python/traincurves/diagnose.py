@@ -889,6 +889,18 @@ def _moving(v: list[float], t: Thresholds) -> bool:
     return still > t.signal * _noise(v) and still > 0.03 * abs(sv[-1])
 
 
+def _steady_fall(v: list[float], t: Thresholds) -> bool:
+    """Whether a validation loss fell at every evaluation, by half the
+    share a loss that barely moves stays under: a model still learning,
+    slowly (a fine-tune starts near its floor), is not stuck."""
+    steps = list(zip(v, v[1:]))
+    return (
+        len(steps) >= 4
+        and all(b <= a for a, b in steps)
+        and (v[0] - v[-1]) / v[0] >= t.underfit_drop / 2
+    )
+
+
 def _underfitting(
     run: Any, train: str, val: str | None, t: Thresholds
 ) -> Finding | None:
@@ -973,6 +985,7 @@ def _underfitting(
     drops = [(cv[0] - _smooth(cv)[-1]) / cv[0] for _, _, cv in curves]
     if (
         max(drops) >= t.underfit_drop
+        or (curves[0][0] == val and _steady_fall(curves[0][2], t))
         or min(drops) <= -t.underfit_drop  # it rose: not a loss sitting still
         or any(_moving(cv, t) for _, _, cv in curves)
     ):
