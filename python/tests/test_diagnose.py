@@ -510,3 +510,19 @@ def test_a_fine_tune_whose_validation_falls_at_every_evaluation_still_learns():
     # the same fall with validation wobbling flat at the end has stalled
     stalled = [2.34, 2.3, 2.27, 2.25, 2.23, 2.22, 2.23, 2.22, 2.23, 2.22, 2.22]
     assert kinds_of({"loss": loss, "val_loss": stalled}) == ["underfitting"]
+
+
+def test_a_gap_that_never_closes_is_memorising():
+    # training accuracy to 0.92 while validation stalls at 0.70 and its loss
+    # ends where it started: no best to rise from, overfitting all along
+    loss = [1.27, 0.88, 0.70, 0.54, 0.37, 0.46, 0.36, 0.26, 0.32, 0.26]
+    acc = [0.55, 0.69, 0.76, 0.81, 0.87, 0.84, 0.88, 0.92, 0.9, 0.92]
+    val = [1.05, 0.91, 0.89, 0.92, 1.04, 0.89, 0.96, 1.06, 0.94, 1.03]
+    val_acc = [0.63, 0.68, 0.69, 0.71, 0.69, 0.71, 0.71, 0.7, 0.71, 0.71]
+    history = {"loss": loss, "accuracy": acc, "val_loss": val, "val_accuracy": val_acc}
+    (finding,) = tc.diagnose(history)
+    assert finding.kind == "overfitting" and finding.confidence == "medium"
+    assert finding.evidence["accuracy_gap"] == pytest.approx(0.21)
+    # a gap as wide with validation still improving is a model that learns
+    better = [1.05, 0.91, 0.85, 0.8, 0.78, 0.76, 0.75, 0.74, 0.73, 0.72]
+    assert "overfitting" not in kinds_of({**history, "val_loss": better})

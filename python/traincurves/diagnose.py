@@ -728,6 +728,45 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
     )
 
 
+def _memorises(run: Any, train: str, val: str, t: Thresholds) -> Finding | None:
+    """Overfitting as a gap that never closes: training accuracy far above
+    validation accuracy at the end, and a validation loss no better at the
+    end than at the start while the training loss fell. (No best to rise
+    from: the model memorised from the first epochs on.)"""
+    ta, va_acc = _accuracy(run, "train"), _accuracy(run, "validation")
+    rows = _rows(run, train, val)
+    if len(rows) < t.trend_epochs or len(ta) < 3 or len(va_acc) < 3:
+        return None
+    fits, holds = median(ta[-3:]), median(va_acc[-3:])
+    gap = fits - holds
+    tr = [r[1] for r in rows]
+    va = [r[2] for r in rows]
+    head, tail = median(va[:3]), median(va[-3:])
+    fell = (median(tr[:3]) - median(tr[-3:])) / abs(median(tr[:3]))
+    if gap < 0.2 or tail < head or fell < 0.2 or tail <= median(tr[-3:]):
+        return None
+    epochs = [r[0] for r in rows]
+    return _finding(
+        "overfitting",
+        val,
+        epochs[0],
+        epochs[-1],
+        f"accuracy ends at {_num(fits)} in training and {_num(holds)} in "
+        f"validation, and {val} is no better than at the start ({_num(head)} to "
+        f"{_num(tail)}) while {train} fell {_share(fell)}: the model memorises "
+        "its training data",
+        "medium",
+        {
+            "train_accuracy": fits,
+            "val_accuracy": holds,
+            "accuracy_gap": gap,
+            "val_start": head,
+            "val_end": tail,
+            "train_fall": fell,
+        },
+    )
+
+
 def _score_metric(run: Any) -> str | None:
     """The validation metric a run without a validation loss is judged by:
     its accuracy, else its first score where higher is better (F1, AUC,
@@ -1123,7 +1162,7 @@ def diagnose(
             else:
                 found = _unstable(train, e, v, twin, t, phases)
         if not found and twin:
-            found = _overfitting(run, train, val, t)
+            found = _overfitting(run, train, val, t) or _memorises(run, train, val, t)
         elif not found and not val and not _validation_only(run):
             found = _score_overfitting(run, train, t)
         if not found:
