@@ -526,3 +526,14 @@ def test_a_gap_that_never_closes_is_memorising():
     # a gap as wide with validation still improving is a model that learns
     better = [1.05, 0.91, 0.85, 0.8, 0.78, 0.76, 0.75, 0.74, 0.73, 0.72]
     assert "overfitting" not in kinds_of({**history, "val_loss": better})
+
+
+def test_a_term_rising_while_its_total_falls_is_a_trade_off():
+    # a physics-informed net: the data term falls, a small steady-state
+    # term climbs a hundredfold as the optimiser trades it off
+    data = [0.2 * 0.9**e for e in range(30)]
+    term = [4e-6 * 1.2**e for e in range(30)]
+    history = {"data_loss": data, "steady_loss": term}
+    assert kinds_of(history) == ["divergence"]  # no total: the term diverges
+    history["loss"] = [a + b for a, b in zip(data, term)]
+    assert kinds_of(history) == []

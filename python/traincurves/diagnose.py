@@ -202,6 +202,23 @@ def _loss_pairs(run: Any) -> list[tuple[str, str | None]]:
     ]
 
 
+_TOTALS = {"", "loss", "total", "total_loss", "loss_total", "objective"}
+
+
+def _falling_total(run: Any, pairs: list[tuple[str, str | None]]) -> str | None:
+    """The total of a loss logged with its terms (``loss`` beside
+    ``data_loss``, ``physics_loss``), when it fell over the run: a term
+    that rises then is the optimiser trading it off, not divergence."""
+    if len(pairs) < 2:
+        return None
+    for train, _ in pairs:
+        if _role(train)[1] in _TOTALS:
+            _, v = _finite(run.epochs, run[train])
+            if len(v) >= 3 and _smooth(v)[-1] < v[0]:
+                return train
+    return None
+
+
 def _validation_only(run: Any) -> list[str]:
     """Validation losses with no training twin (still worth a plateau check)."""
     twins = {va for _, va in _pairs(run)}
@@ -1145,6 +1162,7 @@ def diagnose(
     pairs = _loss_pairs(run)
     adversary = any(_ADVERSARY & _tokens(name) for name in run)
     phases = _phase_starts(run)
+    total = _falling_total(run, pairs)
     for train, val in pairs:
         if train in covered:
             continue
@@ -1152,9 +1170,12 @@ def diagnose(
         if len(v) < t.min_epochs:
             continue
         twin = _finite(run.epochs, run[val]) if val and val not in covered else None
-        found = _divergence(train, e, v, t, game=adversary)
+        # A term of a falling total rises and jumps as the optimiser trades
+        # it off against the others: neither divergence nor instability.
+        term = total not in (None, train)
+        found = None if term else _divergence(train, e, v, t, game=adversary)
         # (A generator's loss swings as its adversary learns: no instability.)
-        if not found and not adversary:
+        if not found and not adversary and not term:
             if spike := _spike(train, e, v, twin, t):
                 # A blow-up of a few steps does not explain how the rest of
                 # the run went: the other checks still read it.
