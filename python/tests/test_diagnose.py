@@ -379,7 +379,8 @@ ROUGH_VAL += [0.0093, 0.010, 0.0061, 0.0114, 0.0101, 0.0105, 0.0098, 0.0108]
 
 
 def test_a_rough_validation_curve_that_stays_over_its_best_overfits():
-    (finding,) = tc.diagnose({"loss": ROUGH_LOSS, "val_loss": ROUGH_VAL})
+    finding, aid = tc.diagnose({"loss": ROUGH_LOSS, "val_loss": ROUGH_VAL})
+    assert aid.kind == "noisy_validation"  # a reading aid beside it
     assert (finding.kind, finding.confidence, finding.severity) == (
         "overfitting",
         "low",

@@ -1191,14 +1191,14 @@ def diagnose(
         if found:
             findings.append(found)
             covered.update({train, val} - {None})
-    if any(f.severity != "info" for f in findings):
-        return findings  # a stall there is explained already
     for train, val in pairs:
-        if val and val not in covered:
+        if val:
             found = _noisy_validation(run, train, val, t)
             if found:
                 findings.append(found)
                 break
+    if any(f.severity != "info" for f in findings):
+        return findings  # a stall there is explained already
     return findings + _plateaus(run, pairs, covered, t)
 
 
