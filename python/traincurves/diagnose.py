@@ -131,7 +131,8 @@ def _role(name: str) -> tuple[str, str]:
 
 
 def _is_loss(base: str) -> bool:
-    return base == "" or "loss" in base.split("_")
+    # ("total" alone: the sum of a loss's terms, logged beside them)
+    return base in ("", "total") or "loss" in base.split("_")
 
 
 def _is_accuracy(base: str) -> bool:
