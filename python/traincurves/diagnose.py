@@ -661,7 +661,7 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
     # a flat, jittery curve seems to climb.)
     climbs = (
         after >= 5
-        and tail >= sva[best] * 1.12
+        and tail >= sva[best] * (1 + 1.5 * t.overfit_rise)
         and tail - sva[best] >= 2 * t.signal * noise
         and sva[-1] >= max(sva[best + 1 :]) - noise
         and above >= 0.6 * after
