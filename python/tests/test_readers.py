@@ -635,7 +635,7 @@ def test_own_files_still_round_trip(tmp_path):
         (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", r"x.log: a binary file of no kind"),
         (b"", r"x.log: the file is empty"),
         (b"\n\n  \n", r"x.log: the file is empty"),
-        (b'{\n  "loss": [0.5,\n   0.4', r"x.log, line 3: not valid JSON"),
+        (b'{\n  "loss": [0.', r"x.log, line 2: not valid JSON"),
         (b"epoch,loss,val_loss\n", r"x.log, line 1: no rows that fit the header"),
         (b'{"test_accuracy": 0.9}', r"x.log: holds no per-epoch values"),
         (b"epoch,model\n0,a\n1,b\n", r"x.log: no column of numbers to draw"),
@@ -682,3 +682,30 @@ def test_show_and_compare_take_paths(tmp_path, shell):
     tc.compare(str(tmp_path / "*.log"), "sweep #2")
     compared = shell.messages[-1]["data"][MIME_TYPE]["runs"]
     assert [r["name"] for r in compared] == ["other", "sweep #2"]
+
+
+def test_a_json_history_cut_off_mid_write_keeps_what_came_before(tmp_path):
+    history = {"loss": [0.9, 0.7, 0.6, 0.5], "val_loss": [1.0, 0.8, 0.75, 0.7]}
+    history["lr"] = [0.001, 0.001, 0.0005, 0.0005]
+    text = json.dumps({"phase1": history}, indent=2)
+    path = tmp_path / "training_history.json"
+    path.write_text(text[: text.index("0.0005")])  # stopped inside lr
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run = tc.load(path)
+    assert run["phase1/loss"] == history["loss"]
+    assert run["phase1/val_loss"] == history["val_loss"]
+    assert run["phase1/lr"][:2] == [0.001, 0.001]  # the whole values kept
+    assert "ends mid-value" in one_warning(caught)
+    # a file that is not JSON at its end, not cut short, is still an error
+    path.write_text(text.replace('"lr"', "lr"))
+    with pytest.raises(LoadError, match="not valid JSON"):
+        tc.load(path)
+
+
+def test_rows_wider_than_their_header_say_so(tmp_path):
+    path = tmp_path / "training_log.csv"
+    rows = [f"{1000 * i},{0.9**i:.4f},{i},{i * 2}" for i in range(1, 6)]
+    path.write_text("episode,epsilon,wins\n" + "\n".join(rows) + "\n")
+    with pytest.raises(LoadError, match="header names 3 columns while its rows hold 4"):
+        tc.load(path)

@@ -83,6 +83,10 @@ def _unknown(path: Path) -> str:
         return "the file is empty"
     if is_binary(data):
         return f"a binary file of no kind traincurves reads; it reads {KINDS}"
+    from . import csvlog
+
+    if why := csvlog.misfit(path):
+        return why
     first = data.decode("utf-8", errors="replace").strip().splitlines()[0][:60]
     return f"not a training log traincurves recognises (it starts {first!r}); it reads {KINDS}"
 

@@ -6,7 +6,8 @@ Recognised by content: a header of names, then rows of cells split by
 first rows alike. CRLF line endings, blank lines, ``#`` comment lines, a
 pandas index column (an unnamed first column) and quoted cells are fine.
 Rows that do not fit the header are left out with a note naming their
-lines; how rows become runs is ``table.py``'s job.
+lines (when most rows do not, the error says so); how rows become runs is
+``table.py``'s job.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from pathlib import Path
 
 from ..run import Run
@@ -72,6 +74,39 @@ def _delimiter(lines: list[tuple[int, str]]) -> str | None:
 def _looks_like_header(fields: list[str]) -> bool:
     names = [f.strip() for f in fields]
     return any(names) and not any(isinstance(cell(n), float) for n in names if n)
+
+
+def misfit(path: Path) -> str | None:
+    """Why a file that looks like a table is not read as one: most of its
+    rows hold another number of cells than its header names (a logger that
+    added a column to the rows and not the header), so no value can be
+    matched to its name."""
+    text = head_text(path) if path.is_file() else None
+    if text is None:
+        return None
+    lines = _lines(text)
+    if len(lines) < 2 or lines[0][1].lstrip()[:1] in ("{", "["):
+        return None
+    if not text.endswith(("\n", "\r")) and len(lines) > 2:
+        lines = lines[:-1]
+    for delimiter in _DELIMITERS[:-1]:
+        if delimiter not in lines[0][1]:
+            continue
+        header = _split(lines[0][1], delimiter)
+        if len(header) < 2 or not _looks_like_header(header):
+            continue
+        widths = Counter(
+            len(_trimmed(_split(line, delimiter), len(header)))
+            for _, line in lines[1:21]
+        )
+        width, count = widths.most_common(1)[0]
+        if width not in (1, len(header)) and count * 2 >= sum(widths.values()):
+            return (
+                f"a table whose header names {len(header)} columns while its "
+                f"rows hold {width} cells: which value belongs to which name "
+                "cannot be told"
+            )
+    return None
 
 
 def sniff(path: Path) -> bool:

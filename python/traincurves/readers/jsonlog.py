@@ -21,6 +21,10 @@
   as a JSON string (``json.dump(str(history.history), f)``). It is read as a
   literal, never run.
 
+A document cut off before its end (a writer stopped mid-dump) keeps every
+whole value before the cut, with a note; the list the cut went through
+holds the first epochs.
+
 Metric lists shorter than the run follow Keras' ``validation_freq`` when
 they fit one; any other short list is placed from the first epoch, with a
 note. Rows become runs as ``table.py`` says (an epoch that goes back starts
@@ -55,6 +59,63 @@ def sniff(path: Path) -> bool:
     )
 
 
+_CLOSE = {"[": "]", "{": "}"}
+
+
+def _cut_short(text: str) -> tuple[Any, int] | None:
+    """A JSON document cut off before its end (a writer stopped mid-dump):
+    the longest prefix that ends after a whole value, closed, and the line
+    it ends on; None when no such prefix parses."""
+    stack: list[str] = []
+    ends: list[tuple[int, str]] = []  # (where a value ended, closers then)
+    in_string = escaped = False
+    for i, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in _CLOSE:
+            stack.append(_CLOSE[char])
+        elif char in "]}":
+            if not stack:
+                return None
+            stack.pop()
+            ends.append((i + 1, "".join(reversed(stack))))
+        elif char == ",":
+            ends.append((i, "".join(reversed(stack))))
+    for end, closers in reversed(ends[-200:]):
+        if not closers:
+            continue
+        try:
+            data = json.loads(text[:end] + closers)
+        except json.JSONDecodeError:
+            continue
+        _pad_cut(data)
+        return data, text.count("\n", 0, end) + 1
+    return None
+
+
+def _pad_cut(data: Any) -> None:
+    """The list the cut went through holds its first epochs: padded with
+    nulls to its siblings' length, so that it is not read as a list logged
+    every few epochs."""
+    parent = None
+    while isinstance(data, (dict, list)) and data:
+        last = list(data.values())[-1] if isinstance(data, dict) else data[-1]
+        if not isinstance(last, (dict, list)):
+            break
+        parent, data = data, last
+    if not isinstance(parent, dict) or not isinstance(data, list):
+        return
+    longest = max((len(v) for v in parent.values() if isinstance(v, list)), default=0)
+    data.extend([None] * (longest - len(data)))
+
+
 def parse(path: Path, text: str) -> tuple[Any, list[int] | None, list[str]]:
     """The document; for JSON Lines, the list of records, their lines and
     notes on the lines left out."""
@@ -64,6 +125,18 @@ def parse(path: Path, text: str) -> tuple[Any, list[int] | None, list[str]]:
         data = _python_literal(text)
         if data is not None:
             return data, None, []
+        if error.pos >= len(text.rstrip()):
+            found = _cut_short(text)
+            if found is not None:
+                data, line = found
+                return (
+                    data,
+                    None,
+                    [
+                        f"everything after line {line}: the file ends "
+                        "mid-value (cut off while it was written?)"
+                    ],
+                )
         if error.msg != "Extra data":
             raise LoadError(
                 path, f"not valid JSON ({error.msg})", error.lineno
