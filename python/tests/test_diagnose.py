@@ -538,3 +538,14 @@ def test_a_term_rising_while_its_total_falls_is_a_trade_off():
     assert kinds_of(history) == ["divergence"]  # no total: the term diverges
     history["loss"] = [a + b for a, b in zip(data, term)]
     assert kinds_of(history) == []
+
+
+def test_a_validation_loss_alone_that_climbs_from_its_best_overfits():
+    # only val_loss logged: best at epoch 10, then a steady climb to the end
+    val = [1.12, 1.05, 1.0, 0.97, 0.95, 0.94, 0.935, 0.934, 0.933, 0.933]
+    val += [0.94 + 0.008 * i for i in range(50)]
+    (finding,) = tc.diagnose({"val_loss": val})
+    assert finding.kind == "overfitting" and finding.confidence == "medium"
+    assert "no training loss logged" in finding.message
+    # the same curve still falling to its end is a model learning
+    assert kinds_of({"val_loss": sorted(val, reverse=True)}) == []

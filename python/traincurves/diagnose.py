@@ -746,6 +746,51 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
     )
 
 
+def _lone_rise(run: Any, val: str, t: Thresholds) -> Finding | None:
+    """Overfitting read from a validation loss logged without its training
+    twin: it improved to a best, then climbs for good, far above its noise,
+    over most of its height. (With no training curve to show it falling,
+    a climb that steady is read as overfitting, and said so.)"""
+    e, va = _finite(run.epochs, run[val])
+    if len(va) < 2 * t.trend_epochs or min(va) <= 0:
+        return None
+    sva = _smooth(va)
+    best = min(range(len(sva)), key=sva.__getitem__)
+    after = len(va) - 1 - best
+    ref, tail = sva[best], median(va[-3:])
+    noise = _noise(va)
+    span = math.log(max(va) / ref)
+    seen = math.log(tail / ref) / span if span > 0 and tail > ref else 0.0
+    climbing = sum(b >= a for a, b in zip(sva[best:], sva[best + 1 :]))
+    if (
+        best == 0  # never improved: no best to overfit from
+        or after < max(t.trend_epochs, len(va) // 3)
+        or tail < ref * (1 + 2 * t.overfit_rise)
+        or tail - ref < 2 * t.signal * noise
+        or seen < 0.3
+        or climbing < 0.8 * after
+    ):
+        return None
+    rise = tail / ref - 1
+    return _finding(
+        "overfitting",
+        val,
+        e[best],
+        e[-1],
+        f"{val} +{_share(rise)} over its best ({_num(va[best])} at epoch "
+        f"{e[best] + 1}), climbing for {after} epochs (no training loss logged "
+        "to compare): the model likely overfits",
+        "medium",
+        {
+            "best_epoch": e[best] + 1,
+            "best": va[best],
+            "val_rise": rise,
+            "epochs_since_best": after,
+            "noise": noise,
+        },
+    )
+
+
 def _memorises(run: Any, train: str, val: str, t: Thresholds) -> Finding | None:
     """Overfitting as a gap that never closes: training accuracy far above
     validation accuracy at the end, and a validation loss no better at the
@@ -1192,6 +1237,11 @@ def diagnose(
         if found:
             findings.append(found)
             covered.update({train, val} - {None})
+    for val in _validation_only(run):
+        if val not in covered and (found := _lone_rise(run, val, t)):
+            findings.append(found)
+            covered.add(val)
+            break
     for train, val in pairs:
         if val:
             found = _noisy_validation(run, train, val, t)
