@@ -976,7 +976,7 @@ def _one_class(run: Any, t: Thresholds) -> tuple[str, float, int] | None:
     train = _accuracy(run, "train")
     if (
         count >= max(t.trend_epochs, len(acc) / 2)
-        and acc[-1] < 0.999
+        and 0 < acc[-1] < 0.999  # (a share of a class is never 0: a placeholder)
         and (not train or median(train[-3:]) <= acc[-1] + 0.02)
     ):
         return name, acc[-1], count
@@ -1051,6 +1051,11 @@ def _underfitting(
         k = round(math.exp(v[0]))
         last = median(v[-3:])
         final_acc = median(acc[-3:])
+        # (a training accuracy well above it: the model learned its
+        # training data, and overfits instead)
+        fits = _accuracy(run, "train")
+        if fits and median(fits[-3:]) > 0.5:
+            final_acc = max(final_acc, median(fits[-3:]))
         if last >= t.learned_little * v[0] and final_acc <= 0.5:
             return _finding(
                 "underfitting",
