@@ -549,3 +549,17 @@ def test_a_validation_loss_alone_that_climbs_from_its_best_overfits():
     assert "no training loss logged" in finding.message
     # the same curve still falling to its end is a model learning
     assert kinds_of({"val_loss": sorted(val, reverse=True)}) == []
+
+
+def test_an_agent_is_judged_by_its_reward_not_its_losses():
+    rng = random.Random(3)
+    # a DQN's TD loss jumps as its targets move; its reward climbs
+    td = [abs(rng.gauss(3, 2.5)) + 0.2 for _ in range(50)]
+    reward = [-20 + 0.2 * i + rng.gauss(0, 0.5) for i in range(50)]
+    assert kinds_of({"train_loss": td, "avg_reward": reward}) == []
+    # an agent whose reward never leaves its floor is not learning
+    floor = [-50.0] * 100
+    floor[40], floor[71] = -45.0, -48.0  # two lucky episodes
+    (finding,) = tc.diagnose({"critic_loss": td * 2, "reward_per_episode": floor})
+    assert finding.kind == "underfitting"
+    assert "the agent is not learning" in finding.message

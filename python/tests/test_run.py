@@ -44,6 +44,11 @@ def test_best_follows_the_metric_direction_and_skips_nan():
     assert run.best("lr") is None
     epoch, value = run.last("val_loss")
     assert epoch == 3 and value == 0.6
+    # an agent's reward and return, PSNR, MCC: higher is better
+    scores = {"episode_reward": [-50, -20, -35], "val_psnr": [20, 24, 23]}
+    scores |= {"eval_return": [1.0, 3.0, 2.0], "val_mcc": [0.2, 0.6, 0.5]}
+    run = tc.Run.from_history(scores)
+    assert all(run.best(name) == (1, values[1]) for name, values in scores.items())
 
 
 def test_params_are_json_scalars_or_text():

@@ -746,6 +746,41 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
     )
 
 
+_REWARDS = {"reward", "rewards", "return", "returns"}
+
+
+def _rewards(run: Any) -> list[str]:
+    """A reinforcement-learning run's reward (return) curves, evaluation's
+    first: how such a run is judged."""
+    found = [m for m in run if _REWARDS & _tokens(m) and direction(m) != "min"]
+    return sorted(found, key=lambda m: _role(m)[0] != "validation")
+
+
+def _reward_stuck(run: Any, reward: str, t: Thresholds) -> Finding | None:
+    """An agent that is not learning: over a long run its reward is no
+    better at the end than at the start, and never was by much."""
+    e, v = _finite(run.epochs, run[reward])
+    if len(v) < 4 * t.trend_epochs:
+        return None
+    k = max(2, len(v) // 5)
+    head, tail = median(v[:k]), median(v[-k:])
+    noise = _noise(v)
+    # the best stretch of a fifth of the run (one lucky episode is not one)
+    best = max(median(v[i : i + k]) for i in range(0, len(v) - k + 1, max(1, k // 5)))
+    if tail > head + noise or best > head + 2 * noise:
+        return None
+    return _finding(
+        "underfitting",
+        reward,
+        e[0],
+        e[-1],
+        f"{reward} is no better after {len(v)} epochs than at the start "
+        f"({_num(head)} to {_num(tail)}): the agent is not learning",
+        "high" if noise == 0 else "medium",
+        {"first": head, "last": tail, "noise": noise},
+    )
+
+
 def _lone_rise(run: Any, val: str, t: Thresholds) -> Finding | None:
     """Overfitting read from a validation loss logged without its training
     twin: it improved to a best, then climbs for good, far above its noise,
@@ -1211,7 +1246,10 @@ def diagnose(
     # Metrics a finding already explains get no second verdict.
     covered = {f.metric for f in findings}
     pairs = _loss_pairs(run)
-    adversary = any(_ADVERSARY & _tokens(name) for name in run)
+    rewards = _rewards(run)
+    # An agent's losses chase moving targets (bootstrapped values, a
+    # policy's own samples): their jumps are read like a game's.
+    adversary = bool(rewards) or any(_ADVERSARY & _tokens(name) for name in run)
     phases = _phase_starts(run)
     total = _falling_total(run, pairs)
     for train, val in pairs:
@@ -1242,6 +1280,9 @@ def diagnose(
         if found:
             findings.append(found)
             covered.update({train, val} - {None})
+    if rewards and not any(f.kind == "underfitting" for f in findings):
+        if found := _reward_stuck(run, rewards[0], t):
+            findings.append(found)
     for val in _validation_only(run):
         if val not in covered and (found := _lone_rise(run, val, t)):
             findings.append(found)

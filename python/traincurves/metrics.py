@@ -49,6 +49,20 @@ _HIGHER_IS_BETTER = (
     "ndcg",
     "bleu",
     "rouge",
+    "psnr",
+    "ssim",
+    "matthews",
+    "mcc",
+    "kappa",
+    "spearman",
+    "pearson",
+    "specificity",
+    "sensitivity",
+    "mrr",
+    "hits",
+    "pck",
+    "reward",
+    "return",
 )
 _NO_DIRECTION = ("lr", "learning_rate", "epoch", "step", "time")
 
