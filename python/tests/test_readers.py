@@ -709,3 +709,16 @@ def test_rows_wider_than_their_header_say_so(tmp_path):
     path.write_text("episode,epsilon,wins\n" + "\n".join(rows) + "\n")
     with pytest.raises(LoadError, match="header names 3 columns while its rows hold 4"):
         tc.load(path)
+
+
+def test_an_agent_s_log_a_row_per_episode(tmp_path):
+    # the episode counts the rows; steps is each episode's length, a curve
+    path = tmp_path / "training_log.csv"
+    rows = [
+        f"{i},{-13 + i * 0.5},{300 - 10 * (i % 4)},{0.99**i:.4f}" for i in range(12)
+    ]
+    path.write_text("episode,total_reward,steps,epsilon\n" + "\n".join(rows) + "\n")
+    run = load_quietly(path)
+    assert run.epochs == list(range(12))
+    assert set(run) == {"total_reward", "steps", "epsilon"}
+    assert run["steps"][:4] == [300, 290, 280, 270]

@@ -43,6 +43,11 @@ EPOCH_NAMES = (
     "epoch_number",
     "epoch_no",
     "epoch_index",
+    # reinforcement learning logs a row per episode
+    "episode",
+    "episodes",
+    "episode_num",
+    "episode_idx",
 )
 STEP_NAMES = (
     "step",
@@ -157,6 +162,22 @@ def _key_column(
     return None, None
 
 
+def _counts(column: list[float | None], key: list[float | None] | None) -> bool:
+    """Whether a column counts up (a step or epoch counter): on the rows
+    that have an x, it goes back only where the x does (a new run). (Rows
+    without one, as Lightning's validation steps, count on their own.)"""
+    last = last_key = None
+    for i, value in enumerate(column):
+        k = key[i] if key is not None else 0.0
+        if value is None or k is None:
+            continue
+        restart = last_key is not None and k < last_key
+        if last is not None and value < last and not restart:
+            return False
+        last, last_key = value, k
+    return True
+
+
 def _keys(column: list[float | None]) -> list[int]:
     """The x of each row; a row without one belongs with the row before."""
     keys, last = [], 0
@@ -193,17 +214,27 @@ def runs_from_table(
         raise LoadError(table.source, "no rows of values")
     numbers, texts = _classify(table)
     key, kind = _key_column(table, numbers)
+    keyed = numbers[key] if key is not None else None
     steps_name = None
     if kind == "epoch":
         for candidate in numbers:
-            if candidate != key and _axis(candidate) in STEP_NAMES:
+            if (
+                candidate != key
+                and _axis(candidate) in STEP_NAMES
+                and _counts(numbers[candidate], keyed)
+            ):
                 steps_name = candidate
                 break
     split = _split_column(texts)
     # x columns not used as x (fractional epochs, a second step count) are
-    # no curves either.
+    # no curves either; a "steps" column that goes up and down (an
+    # episode's length) is one.
     axes = EPOCH_NAMES + STEP_NAMES
-    metrics = [n for n in numbers if _axis(n) not in axes]
+    metrics = [
+        n
+        for n in numbers
+        if n != key and (_axis(n) not in axes or not _counts(numbers[n], keyed))
+    ]
     if not metrics:
         raise LoadError(
             table.source,
