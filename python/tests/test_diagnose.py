@@ -563,3 +563,25 @@ def test_an_agent_is_judged_by_its_reward_not_its_losses():
     (finding,) = tc.diagnose({"critic_loss": td * 2, "reward_per_episode": floor})
     assert finding.kind == "underfitting"
     assert "the agent is not learning" in finding.message
+
+
+def one_epoch_run(losses):
+    run = tc.Run("fine-tune")
+    for step, loss in enumerate(losses):
+        run.log_batch(step=step, epoch=0, loss=loss)
+    run.log(0, loss=sum(losses) / len(losses))
+    return run
+
+
+def test_a_one_epoch_run_is_read_from_its_steps_where_no_trend_is_needed():
+    rng = random.Random(5)
+    healthy = [2.3 * 0.98**i + rng.uniform(-0.3, 0.3) for i in range(200)]
+    assert tc.diagnose(one_epoch_run(healthy)) == []
+    # the same value at every step: no weight is being updated
+    (frozen,) = tc.diagnose(one_epoch_run([16.7422] * 74))
+    assert frozen.kind == "underfitting" and "74 logged steps" in frozen.message
+    # three orders of magnitude over the best reached: a step diverged
+    blown = [8e7, 1e8, 3e7, 2.6e5, 4e6, 1.0, 3.4, 16.9, 36.2, 17.7] * 3
+    blown[25] = 2.3e6
+    (spike,) = tc.diagnose(one_epoch_run(blown))
+    assert spike.kind == "unstable" and spike.evidence["low"] == 1.0

@@ -781,6 +781,59 @@ def _reward_stuck(run: Any, reward: str, t: Thresholds) -> Finding | None:
     )
 
 
+def _batch_findings(run: Any, t: Thresholds) -> list[Finding]:
+    """A run too short for verdicts on its epochs (a one-epoch fine-tune)
+    that logged its loss step by step: two readings that need no trend. A
+    loss that has not changed at all (no weight is being updated), and one
+    that blows up by three orders of magnitude over the best it reached (a
+    step diverged)."""
+    batches = run.batches
+    epochs = run.epochs or [0]
+    for name, column in batches.items():
+        part, base = _role(name)
+        if name in ("epoch", "step") or part != "train" or not _is_loss(base):
+            continue
+        if _is_game(name):
+            continue
+        v = [x for x in column if x is not None and math.isfinite(x)]
+        if len(v) < 4 * t.trend_epochs:
+            continue
+        if max(v) - min(v) <= 1e-9 * max(1.0, abs(v[0])):
+            return [
+                _finding(
+                    "underfitting",
+                    name,
+                    epochs[0],
+                    epochs[-1],
+                    f"{name} is {_num(v[0])} at every one of its {len(v)} logged "
+                    "steps: no weight is being updated (frozen layers, a "
+                    "learning rate of zero, no gradient)",
+                    "high",
+                    {"value": v[0], "steps": len(v)},
+                )
+            ]
+        low = v[0]
+        for i, x in enumerate(v[1:], start=1):
+            if low > 0 and low < v[0] / 100 and x >= 1000 * low:
+                return [
+                    _finding(
+                        "unstable",
+                        name,
+                        epochs[0],
+                        epochs[-1],
+                        f"{name} blew up to {_num(x)} at logged step {i + 1}, "
+                        f"{x / low:.2g} times the {_num(low)} it had reached: "
+                        "the learning rate is likely too high, or inputs or "
+                        "targets are not scaled",
+                        "high",
+                        {"low": low, "spike": x, "ratio": x / low},
+                    )
+                ]
+            low = min(low, x)
+        return []
+    return []
+
+
 def _lone_rise(run: Any, val: str, t: Thresholds) -> Finding | None:
     """Overfitting read from a validation loss logged without its training
     twin: it improved to a best, then climbs for good, far above its noise,
@@ -1242,7 +1295,7 @@ def diagnose(
     run = as_run(run_or_history)
     findings = _nonfinite(run)
     if len(run) < t.min_epochs:
-        return findings
+        return findings + _batch_findings(run, t)
     # Metrics a finding already explains get no second verdict.
     covered = {f.metric for f in findings}
     pairs = _loss_pairs(run)
