@@ -49,6 +49,10 @@ def test_best_follows_the_metric_direction_and_skips_nan():
     scores |= {"eval_return": [1.0, 3.0, 2.0], "val_mcc": [0.2, 0.6, 0.5]}
     run = tc.Run.from_history(scores)
     assert all(run.best(name) == (1, values[1]) for name, values in scores.items())
+    # a loss named for what it scores is still a loss
+    losses = {"val_dice_loss": [0.5, 0.2, 0.3], "reward_loss": [2.0, 1.0, 1.5]}
+    run = tc.Run.from_history(losses)
+    assert all(run.best(name) == (1, values[1]) for name, values in losses.items())
 
 
 def test_params_are_json_scalars_or_text():

@@ -110,6 +110,8 @@ def direction(name: str) -> str | None:
     base = family(name).lower()
     if base in _NO_DIRECTION:
         return None
+    if "loss" in (w.lower() for w in words(family(name))):
+        return "min"  # a reward model's loss, an IoU loss: still a loss
     if any(token in base for token in _HIGHER_IS_BETTER):
         return "max"
     return "min"
