@@ -283,6 +283,11 @@ function lineSeries(
               position: best.mode === 'max' ? 'bottom' : 'top',
               align: nearRightEdge(run, best.epoch) ? 'right' : 'center',
               color: theme.text,
+              // A halo in the background's colour, as the static picture
+              // draws it: a curve that runs through the label (the legs of
+              // a sharp best) passes behind the text, not across it.
+              textBorderColor: theme.background,
+              textBorderWidth: 3,
               fontSize: 11,
               formatter: `best ${formatValue(best.value)} @ ${best.epoch}`
             },

@@ -103,7 +103,10 @@ describe('buildCharts', () => {
         const label = series(spec)[0].markPoint?.label as {
           position?: string;
           align?: string;
+          textBorderColor?: string;
         };
+        // haloed in the background's colour: legible where a curve crosses
+        expect(label.textBorderColor).toBe(LIGHT_THEME.background);
         return `${label.position} ${label.align}`;
       });
     // above a minimum, below a maximum: inside the chart
