@@ -560,9 +560,14 @@ def test_an_agent_is_judged_by_its_reward_not_its_losses():
     # an agent whose reward never leaves its floor is not learning
     floor = [-50.0] * 100
     floor[40], floor[71] = -45.0, -48.0  # two lucky episodes
-    (finding,) = tc.diagnose({"critic_loss": td * 2, "reward_per_episode": floor})
+    history = {"critic_loss": td * 2, "reward_per_episode": floor}
+    (finding,) = tc.diagnose(history)
     assert finding.kind == "underfitting"
     assert "the agent is not learning" in finding.message
+    # while it runs, that is an agent still exploring
+    running = tc.Run.from_history(history)
+    running.status = "running"
+    assert tc.diagnose(running) == []
 
 
 def one_epoch_run(losses):

@@ -760,7 +760,9 @@ def _reward_stuck(run: Any, reward: str, t: Thresholds) -> Finding | None:
     """An agent that is not learning: over a long run its reward is no
     better at the end than at the start, and never was by much."""
     e, v = _finite(run.epochs, run[reward])
-    if len(v) < 4 * t.trend_epochs:
+    # (Said of a run that has ended: an agent still exploring often earns
+    # nothing for a long while before it learns.)
+    if len(v) < 4 * t.trend_epochs or run.status == "running":
         return None
     k = max(2, len(v) // 5)
     head, tail = median(v[:k]), median(v[-k:])
