@@ -13,8 +13,15 @@ said in its message) and a ``confidence``; a low-confidence finding is only
 were tuned on the development part of the real logs in
 ``test/fixtures/real_logs`` (``bench/diagnosis_score.py``), and the
 synthetic corpus in ``test/fixtures/diagnosis`` checks each definition.
-A history shorter than ``min_epochs`` gives no verdicts (only NaN/inf,
-which is a fact, not a verdict).
+A history shorter than ``min_epochs`` gives no verdicts on its epochs
+(NaN/inf is a fact, not a verdict; its step-by-step loss is read for what
+needs no trend: a loss that never changes, a blow-up by orders of
+magnitude).
+
+Which curve tells what: losses are paired train/validation by name; the
+terms of a loss whose total falls, a GAN's adversaries and a policy's
+entropy or KL are not losses to minimise on their own; a run that logs a
+reward or return is an agent, judged by its reward.
 """
 
 from __future__ import annotations
