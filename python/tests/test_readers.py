@@ -722,3 +722,13 @@ def test_an_agent_s_log_a_row_per_episode(tmp_path):
     assert run.epochs == list(range(12))
     assert set(run) == {"total_reward", "steps", "epsilon"}
     assert run["steps"][:4] == [300, 290, 280, 270]
+
+
+def test_a_step_column_that_restarts_each_epoch_places_rows(tmp_path):
+    # epoch,step with the step counted within its epoch: rows of batches
+    path = tmp_path / "log.csv"
+    rows = [f"{e},{s},{2.0 / (e + s / 600):.4f}" for e in (1, 2) for s in (299, 599)]
+    path.write_text("epoch,step,train_loss\n" + "\n".join(rows) + "\n")
+    run = load_quietly(path)
+    assert run.epochs == [0, 1] and set(run) == {"train_loss"}
+    assert len(run.batches["train_loss"]) == 4

@@ -162,6 +162,18 @@ def _key_column(
     return None, None
 
 
+def _indexes(
+    name: str, column: list[float | None], key: list[float | None] | None
+) -> bool:
+    """Whether a column named as a step count places rows (and is no curve):
+    ``step`` and ``global_step`` always do (Lightning's, the Trainer's,
+    a step within its epoch); other spellings when they count up."""
+    axis = _axis(name)
+    if axis not in STEP_NAMES:
+        return False
+    return axis in ("step", "global_step") or _counts(column, key)
+
+
 def _counts(column: list[float | None], key: list[float | None] | None) -> bool:
     """Whether a column counts up (a step or epoch counter): on the rows
     that have an x, it goes back only where the x does (a new run). (Rows
@@ -218,22 +230,19 @@ def runs_from_table(
     steps_name = None
     if kind == "epoch":
         for candidate in numbers:
-            if (
-                candidate != key
-                and _axis(candidate) in STEP_NAMES
-                and _counts(numbers[candidate], keyed)
-            ):
+            if candidate != key and _indexes(candidate, numbers[candidate], keyed):
                 steps_name = candidate
                 break
     split = _split_column(texts)
     # x columns not used as x (fractional epochs, a second step count) are
     # no curves either; a "steps" column that goes up and down (an
     # episode's length) is one.
-    axes = EPOCH_NAMES + STEP_NAMES
     metrics = [
         n
         for n in numbers
-        if n != key and (_axis(n) not in axes or not _counts(numbers[n], keyed))
+        if n != key
+        and _axis(n) not in EPOCH_NAMES
+        and not _indexes(n, numbers[n], keyed)
     ]
     if not metrics:
         raise LoadError(
@@ -366,14 +375,21 @@ def _batch_steps(
     ):
         # An epoch's steps count from the step after the previous epoch's last.
         last: dict[int, int] = {}
+        first: dict[int, int] = {}
         for i in rows:
             value = global_steps[i]
             if value is not None:
                 last[x_of[i]] = max(last.get(x_of[i], 0), int(value))
+                first[x_of[i]] = min(first.get(x_of[i], int(value)), int(value))
         base, highest = {}, -1
         for x in sorted(last):
             base[x] = highest + 1
             highest = max(highest, last[x])
+        order = sorted(last)
+        if order[1:] and all(first[b] <= first[a] for a, b in zip(order, order[1:])):
+            # each epoch starts where the one before started: a step counted
+            # within its epoch
+            base = dict.fromkeys(order, 0)
         for i in batch_rows:
             steps[i] = max(0, int(global_steps[i]) - base[x_of[i]])  # type: ignore[arg-type]
         return steps
