@@ -796,11 +796,12 @@ def _batch_findings(run: Any, t: Thresholds) -> list[Finding]:
     loss that has not changed at all (no weight is being updated), and one
     that blows up by three orders of magnitude over the best it reached (a
     step diverged)."""
-    batches = run.batches
     epochs = run.epochs or [0]
-    for name, column in batches.items():
+    # (the table's own columns: no copy of every batch row on each live
+    # diagnosis)
+    for name, column in run.batch_table.values.items():
         part, base = _role(name)
-        if name in ("epoch", "step") or part != "train" or not _is_loss(base):
+        if part != "train" or not _is_loss(base):
             continue
         if _is_game(name):
             continue
