@@ -732,3 +732,17 @@ def test_a_step_column_that_restarts_each_epoch_places_rows(tmp_path):
     run = load_quietly(path)
     assert run.epochs == [0, 1] and set(run) == {"train_loss"}
     assert len(run.batches["train_loss"]) == 4
+
+
+def test_a_rate_per_step_keeps_its_name(tmp_path):
+    # Lightning's loss_step / loss_epoch pair is one metric; sec_per_step
+    # is a rate the user named so
+    path = tmp_path / "metrics.csv"
+    lines = ["epoch,step,loss_step,sec_per_step,loss_epoch"]
+    for e in range(3):
+        lines.append(f"{e},{10 * e + 4},{1.0 / (e + 1)},0.5,")
+        lines.append(f"{e},{10 * e + 9},{0.9 / (e + 1)},0.6,{0.95 / (e + 1)}")
+    path.write_text("\n".join(lines) + "\n")
+    run = load_quietly(path)
+    assert set(run) == {"loss", "sec_per_step"}
+    assert run["loss"] == pytest.approx([0.95, 0.475, 0.95 / 3])

@@ -319,23 +319,29 @@ def _build(
                 continue
             named = prefix + metric if prefix else metric
             found.setdefault(named, {}).setdefault(x, []).append((i, value))
+
+    def bare(metric: str, suffix: str) -> str:
+        """The name without Lightning's _step / _epoch suffix; a rate
+        ("sec_per_step") keeps its own."""
+        if metric.endswith("_per" + suffix):
+            return metric
+        return metric.removesuffix(suffix)
+
     batch_names = {
         m
         for m, per in found.items()
-        if m.endswith("_step") or any(len(v) > 1 for v in per.values())
+        if bare(m, "_step") != m or any(len(v) > 1 for v in per.values())
     }
     epoch_values: dict[int, dict[str, float | None]] = {}
     for metric, per in found.items():
         if metric in batch_names:
             continue
         for x, values in per.items():
-            epoch_values.setdefault(x, {})[metric.removesuffix("_epoch")] = values[-1][
-                1
-            ]
+            epoch_values.setdefault(x, {})[bare(metric, "_epoch")] = values[-1][1]
     batch_rows: dict[tuple[int, int], dict[str, float]] = {}
     step_of = _batch_steps(rows, xs, global_steps, found, batch_names)
     for metric in batch_names:
-        short = metric.removesuffix("_step")
+        short = bare(metric, "_step")
         if short in ("epoch", "step"):  # log_batch's own keywords
             short = metric
         for x, values in found[metric].items():
