@@ -210,7 +210,7 @@ def _loss_pairs(run: Any) -> list[tuple[str, str | None]]:
     ]
 
 
-_TOTALS = {"", "loss", "total", "total_loss", "loss_total", "objective"}
+_TOTALS = {"", "loss", "total", "total_loss", "loss_total"}
 
 
 def _falling_total(run: Any, pairs: list[tuple[str, str | None]]) -> str | None:
@@ -624,6 +624,13 @@ def _still_learns(run: Any, epoch: int) -> bool:
     return max(later) > max(before) + _noise(v)
 
 
+def _seen(va: list[float], ref: float, tail: float) -> float:
+    """How much of the chart's height a rise from ``ref`` to ``tail``
+    takes, on a log scale, as a loss falling through decades is read."""
+    span = math.log(max(va) / ref)
+    return math.log(tail / ref) / span if span > 0 and tail > ref else 0.0
+
+
 def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | None:
     both = _rows(run, train, val)
     if len(both) < t.min_epochs:
@@ -654,10 +661,8 @@ def _overfitting(run: Any, train: str, val: str, t: Thresholds) -> Finding | Non
     above = sum(x > level for x in sva[best + 1 :])
     fell = (tr[best] - tr[-1]) / abs(tr[best]) if tr[best] else 0.0
     z = (tail - ref) / noise if noise > 0 else math.inf
-    # ... and be seen on the chart: a share of the height the curve spans
-    # (on a log scale, as a loss falling through decades is read).
-    span = math.log(max(va) / ref)
-    seen = math.log(tail / ref) / span if span > 0 and tail > ref else 0.0
+    # ... and be seen on the chart: a share of the height the curve spans.
+    seen = _seen(va, ref, tail)
     # Overfitting is a generalisation gap: validation ends above training.
     # (Validation below training, as dropout or augmentation make it, that
     # wobbles up from a lucky best, is not one.)
@@ -796,51 +801,51 @@ def _batch_findings(run: Any, t: Thresholds) -> list[Finding]:
     loss that has not changed at all (no weight is being updated), and one
     that blows up by three orders of magnitude over the best it reached (a
     step diverged)."""
-    epochs = run.epochs or [0]
     # (the table's own columns: no copy of every batch row on each live
     # diagnosis)
-    for name, column in run.batch_table.values.items():
-        part, base = _role(name)
-        if part != "train" or not _is_loss(base):
-            continue
-        if _is_game(name):
-            continue
-        v = [x for x in column if x is not None and math.isfinite(x)]
-        if len(v) < 4 * t.trend_epochs:
-            continue
-        if max(v) - min(v) <= 1e-9 * max(1.0, abs(v[0])):
+    losses = (
+        (name, [x for x in column if x is not None and math.isfinite(x)])
+        for name, column in run.batch_table.values.items()
+        if _role(name)[0] == "train" and _is_loss(_role(name)[1]) and not _is_game(name)
+    )
+    name, v = next(
+        ((n, v) for n, v in losses if len(v) >= 4 * t.trend_epochs), ("", [])
+    )
+    if not v:
+        return []
+    epochs = run.epochs or [0]
+    if max(v) - min(v) <= 1e-9 * max(1.0, abs(v[0])):
+        return [
+            _finding(
+                "underfitting",
+                name,
+                epochs[0],
+                epochs[-1],
+                f"{name} is {_num(v[0])} at every one of its {len(v)} logged "
+                "steps: no weight is being updated (frozen layers, a "
+                "learning rate of zero, no gradient)",
+                "high",
+                {"value": v[0], "steps": len(v)},
+            )
+        ]
+    low = v[0]
+    for i, x in enumerate(v[1:], start=1):
+        if 0 < low < v[0] / 100 and x >= 1000 * low:
             return [
                 _finding(
-                    "underfitting",
+                    "unstable",
                     name,
                     epochs[0],
                     epochs[-1],
-                    f"{name} is {_num(v[0])} at every one of its {len(v)} logged "
-                    "steps: no weight is being updated (frozen layers, a "
-                    "learning rate of zero, no gradient)",
+                    f"{name} blew up to {_num(x)} at logged step {i + 1}, "
+                    f"{x / low:.2g} times the {_num(low)} it had reached: "
+                    "the learning rate is likely too high, or inputs or "
+                    "targets are not scaled",
                     "high",
-                    {"value": v[0], "steps": len(v)},
+                    {"low": low, "spike": x, "ratio": x / low},
                 )
             ]
-        low = v[0]
-        for i, x in enumerate(v[1:], start=1):
-            if low > 0 and low < v[0] / 100 and x >= 1000 * low:
-                return [
-                    _finding(
-                        "unstable",
-                        name,
-                        epochs[0],
-                        epochs[-1],
-                        f"{name} blew up to {_num(x)} at logged step {i + 1}, "
-                        f"{x / low:.2g} times the {_num(low)} it had reached: "
-                        "the learning rate is likely too high, or inputs or "
-                        "targets are not scaled",
-                        "high",
-                        {"low": low, "spike": x, "ratio": x / low},
-                    )
-                ]
-            low = min(low, x)
-        return []
+        low = min(low, x)
     return []
 
 
@@ -857,8 +862,7 @@ def _lone_rise(run: Any, val: str, t: Thresholds) -> Finding | None:
     after = len(va) - 1 - best
     ref, tail = sva[best], median(va[-3:])
     noise = _noise(va)
-    span = math.log(max(va) / ref)
-    seen = math.log(tail / ref) / span if span > 0 and tail > ref else 0.0
+    seen = _seen(va, ref, tail)
     climbing = sum(b >= a for a, b in zip(sva[best:], sva[best + 1 :]))
     if (
         best == 0  # never improved: no best to overfit from
@@ -1315,6 +1319,7 @@ def diagnose(
     adversary = bool(rewards) or any(_ADVERSARY & _tokens(name) for name in run)
     phases = _phase_starts(run)
     total = _falling_total(run, pairs)
+    alone = _validation_only(run)
     for train, val in pairs:
         if train in covered:
             continue
@@ -1336,7 +1341,7 @@ def diagnose(
                 found = _unstable(train, e, v, twin, t, phases)
         if not found and twin:
             found = _overfitting(run, train, val, t) or _memorises(run, train, val, t)
-        elif not found and not val and not _validation_only(run):
+        elif not found and not val and not alone:
             found = _score_overfitting(run, train, t)
         if not found:
             found = _underfitting(run, train, twin and val, t)
@@ -1346,7 +1351,7 @@ def diagnose(
     if rewards and not any(f.kind == "underfitting" for f in findings):
         if found := _reward_stuck(run, rewards[0], t):
             findings.append(found)
-    for val in _validation_only(run):
+    for val in alone:
         if val not in covered and (found := _lone_rise(run, val, t)):
             findings.append(found)
             covered.add(val)

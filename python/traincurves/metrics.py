@@ -107,10 +107,11 @@ def family(name: str) -> str:
 
 def direction(name: str) -> str | None:
     """``"max"``, ``"min"``, or ``None`` when "best" means nothing (``lr``)."""
-    base = family(name).lower()
+    fam = family(name)
+    base = fam.lower()
     if base in _NO_DIRECTION:
         return None
-    if "loss" in (w.lower() for w in words(family(name))):
+    if "loss" in (w.lower() for w in words(fam)):
         return "min"  # a reward model's loss, an IoU loss: still a loss
     if any(token in base for token in _HIGHER_IS_BETTER):
         return "max"

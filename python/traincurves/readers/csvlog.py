@@ -81,14 +81,9 @@ def misfit(path: Path) -> str | None:
     rows hold another number of cells than its header names (a logger that
     added a column to the rows and not the header), so no value can be
     matched to its name."""
-    text = head_text(path) if path.is_file() else None
-    if text is None:
+    lines = _head_lines(path)
+    if len(lines) < 2:
         return None
-    lines = _lines(text)
-    if len(lines) < 2 or lines[0][1].lstrip()[:1] in ("{", "["):
-        return None
-    if not text.endswith(("\n", "\r")) and len(lines) > 2:
-        lines = lines[:-1]
     for delimiter in _DELIMITERS[:-1]:
         if delimiter not in lines[0][1]:
             continue
@@ -109,17 +104,24 @@ def misfit(path: Path) -> str | None:
     return None
 
 
-def sniff(path: Path) -> bool:
-    if not path.is_file():
-        return False
-    text = head_text(path)
+def _head_lines(path: Path) -> list[tuple[int, str]]:
+    """The lines of the file's head that hold something, for a file that
+    may be a table (not JSON); the last left out when the head cut it."""
+    text = head_text(path) if path.is_file() else None
     if text is None:
-        return False
+        return []
     lines = _lines(text)
     if not lines or lines[0][1].lstrip()[:1] in ("{", "["):
-        return False
+        return []
     if not text.endswith(("\n", "\r")) and len(lines) > 2:
         lines = lines[:-1]  # the head may cut the last line short
+    return lines
+
+
+def sniff(path: Path) -> bool:
+    lines = _head_lines(path)
+    if not lines:
+        return False
     delimiter = _delimiter(lines)
     header = _split(lines[0][1], delimiter or ",")
     if not _looks_like_header(header) or (delimiter is None and len(header) > 1):

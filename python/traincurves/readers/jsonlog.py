@@ -36,6 +36,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,8 @@ def _cut_short(text: str) -> tuple[Any, int] | None:
     the longest prefix that ends after a whole value, closed, and the line
     it ends on; None when no such prefix parses."""
     stack: list[str] = []
-    ends: list[tuple[int, str]] = []  # (where a value ended, closers then)
+    # (where a value ended, the closers then): only the last few are tried
+    ends: deque[tuple[int, str]] = deque(maxlen=200)
     in_string = escaped = False
     for i, char in enumerate(text):
         if in_string:
@@ -88,7 +90,7 @@ def _cut_short(text: str) -> tuple[Any, int] | None:
             ends.append((i + 1, "".join(reversed(stack))))
         elif char == ",":
             ends.append((i, "".join(reversed(stack))))
-    for end, closers in reversed(ends[-200:]):
+    for end, closers in reversed(ends):
         if not closers:
             continue
         try:
